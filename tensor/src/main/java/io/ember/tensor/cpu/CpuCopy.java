@@ -1,0 +1,266 @@
+package io.ember.tensor.cpu;
+
+import io.ember.tensor.NDArray;
+
+/** Strided copy with dtype conversion, fill, and where. */
+final class CpuCopy {
+    private CpuCopy() {
+    }
+
+    static void copy(NDArray src, NDArray dst) {
+        int[] shape = Host.shape(dst);
+        if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
+            Parallel.forRange(dst.numel(), Loop.GRAIN * 4, (lo, hi) -> System.arraycopy(
+                    ((io.ember.tensor.HostStorage) src.storage()).array(), src.offset() + lo,
+                    ((io.ember.tensor.HostStorage) dst.storage()).array(), dst.offset() + lo, hi - lo));
+            return;
+        }
+        NDArray[] ops = {dst, src};
+        Loop.Body body = switch (dst.dtype()) {
+            case FLOAT32 -> {
+                float[] d = Host.f(dst);
+                yield switch (src.dtype()) {
+                    case FLOAT32 -> {
+                        float[] s = Host.f(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b];
+                            }
+                        };
+                    }
+                    case FLOAT64 -> {
+                        double[] s = Host.d(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = (float) s[b];
+                            }
+                        };
+                    }
+                    case INT64 -> {
+                        long[] s = Host.l(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b];
+                            }
+                        };
+                    }
+                    case BOOL -> {
+                        boolean[] s = Host.b(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b] ? 1f : 0f;
+                            }
+                        };
+                    }
+                };
+            }
+            case FLOAT64 -> {
+                double[] d = Host.d(dst);
+                yield switch (src.dtype()) {
+                    case FLOAT32 -> {
+                        float[] s = Host.f(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b];
+                            }
+                        };
+                    }
+                    case FLOAT64 -> {
+                        double[] s = Host.d(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b];
+                            }
+                        };
+                    }
+                    case INT64 -> {
+                        long[] s = Host.l(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b];
+                            }
+                        };
+                    }
+                    case BOOL -> {
+                        boolean[] s = Host.b(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b] ? 1 : 0;
+                            }
+                        };
+                    }
+                };
+            }
+            case INT64 -> {
+                long[] d = Host.l(dst);
+                yield switch (src.dtype()) {
+                    case FLOAT32 -> {
+                        float[] s = Host.f(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = (long) s[b];
+                            }
+                        };
+                    }
+                    case FLOAT64 -> {
+                        double[] s = Host.d(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = (long) s[b];
+                            }
+                        };
+                    }
+                    case INT64 -> {
+                        long[] s = Host.l(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b];
+                            }
+                        };
+                    }
+                    case BOOL -> {
+                        boolean[] s = Host.b(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b] ? 1 : 0;
+                            }
+                        };
+                    }
+                };
+            }
+            case BOOL -> {
+                boolean[] d = Host.b(dst);
+                yield switch (src.dtype()) {
+                    case FLOAT32 -> {
+                        float[] s = Host.f(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b] != 0;
+                            }
+                        };
+                    }
+                    case FLOAT64 -> {
+                        double[] s = Host.d(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b] != 0;
+                            }
+                        };
+                    }
+                    case INT64 -> {
+                        long[] s = Host.l(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b] != 0;
+                            }
+                        };
+                    }
+                    case BOOL -> {
+                        boolean[] s = Host.b(src);
+                        yield (o, n, st) -> {
+                            for (int i = 0, a = o[0], b = o[1]; i < n; i++, a += st[0], b += st[1]) {
+                                d[a] = s[b];
+                            }
+                        };
+                    }
+                };
+            }
+        };
+        Loop.forEach(shape, ops, body);
+    }
+
+    static void fill(NDArray dst, double value) {
+        NDArray[] ops = {dst};
+        Loop.Body body = switch (dst.dtype()) {
+            case FLOAT32 -> {
+                float[] d = Host.f(dst);
+                float v = (float) value;
+                yield (o, n, st) -> {
+                    for (int i = 0, a = o[0]; i < n; i++, a += st[0]) {
+                        d[a] = v;
+                    }
+                };
+            }
+            case FLOAT64 -> {
+                double[] d = Host.d(dst);
+                yield (o, n, st) -> {
+                    for (int i = 0, a = o[0]; i < n; i++, a += st[0]) {
+                        d[a] = value;
+                    }
+                };
+            }
+            case INT64 -> {
+                long[] d = Host.l(dst);
+                long v = (long) value;
+                yield (o, n, st) -> {
+                    for (int i = 0, a = o[0]; i < n; i++, a += st[0]) {
+                        d[a] = v;
+                    }
+                };
+            }
+            case BOOL -> {
+                boolean[] d = Host.b(dst);
+                boolean v = value != 0;
+                yield (o, n, st) -> {
+                    for (int i = 0, a = o[0]; i < n; i++, a += st[0]) {
+                        d[a] = v;
+                    }
+                };
+            }
+        };
+        Loop.forEach(Host.shape(dst), ops, body);
+    }
+
+    static void where(NDArray cond, NDArray x, NDArray y, NDArray out) {
+        NDArray[] ops = {out, cond, x, y};
+        boolean[] c = Host.b(cond);
+        Loop.Body body = switch (out.dtype()) {
+            case FLOAT32 -> {
+                float[] o = Host.f(out);
+                float[] a = Host.f(x);
+                float[] b = Host.f(y);
+                yield (off, n, st) -> {
+                    for (int i = 0, p = off[0], q = off[1], r = off[2], s = off[3]; i < n;
+                            i++, p += st[0], q += st[1], r += st[2], s += st[3]) {
+                        o[p] = c[q] ? a[r] : b[s];
+                    }
+                };
+            }
+            case FLOAT64 -> {
+                double[] o = Host.d(out);
+                double[] a = Host.d(x);
+                double[] b = Host.d(y);
+                yield (off, n, st) -> {
+                    for (int i = 0, p = off[0], q = off[1], r = off[2], s = off[3]; i < n;
+                            i++, p += st[0], q += st[1], r += st[2], s += st[3]) {
+                        o[p] = c[q] ? a[r] : b[s];
+                    }
+                };
+            }
+            case INT64 -> {
+                long[] o = Host.l(out);
+                long[] a = Host.l(x);
+                long[] b = Host.l(y);
+                yield (off, n, st) -> {
+                    for (int i = 0, p = off[0], q = off[1], r = off[2], s = off[3]; i < n;
+                            i++, p += st[0], q += st[1], r += st[2], s += st[3]) {
+                        o[p] = c[q] ? a[r] : b[s];
+                    }
+                };
+            }
+            case BOOL -> {
+                boolean[] o = Host.b(out);
+                boolean[] a = Host.b(x);
+                boolean[] b = Host.b(y);
+                yield (off, n, st) -> {
+                    for (int i = 0, p = off[0], q = off[1], r = off[2], s = off[3]; i < n;
+                            i++, p += st[0], q += st[1], r += st[2], s += st[3]) {
+                        o[p] = c[q] ? a[r] : b[s];
+                    }
+                };
+            }
+        };
+        Loop.forEach(Host.shape(out), ops, body);
+    }
+
+}
