@@ -1,0 +1,4 @@
+/**
+ * Runnable programs: the CPU training demo and the Fashion-MNIST reader.
+ */
+package io.ember.examples;
