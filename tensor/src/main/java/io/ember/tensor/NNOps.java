@@ -270,7 +270,7 @@ public final class NNOps {
                     + s(indices.shape) + " differ in shape");
         }
         if (indices.dtype != DType.INT64) {
-            throw new IllegalArgumentException(op + ": expected INT64 indices, got " + indices.dtype);
+            throw new IllegalArgumentException(op + ": expected " + DType.INT64 + " indices, got " + indices.dtype);
         }
         if (gradOut.shape[0] != inputShape[0] || gradOut.shape[1] != inputShape[1]) {
             throw new IllegalArgumentException(op + ": gradOut " + s(gradOut.shape) + " does not match input shape "
@@ -339,7 +339,7 @@ public final class NNOps {
 
     private static void checkIndices(String op, NDArray indices) {
         if (indices.dtype != DType.INT64) {
-            throw new IllegalArgumentException(op + ": expected INT64 indices, got " + indices.dtype);
+            throw new IllegalArgumentException(op + ": expected " + DType.INT64 + " indices, got " + indices.dtype);
         }
     }
 
