@@ -90,6 +90,8 @@ public final class OpenBlas {
             shareWithNetlib("blas", own);
             shareWithNetlib("lapack", own);
         }
+        // Note: bytedeco's blas_set_num_threads reaches libopenblas_nolapack.so.0 (its global copy), while the
+        // cblas_* and LAPACKE_* natives of org.bytedeco.openblas.global.openblas run on libopenblas.so.0.
         openblas.blas_set_num_threads(Threads.get());
         loaded = true;
     }
@@ -182,7 +184,8 @@ public final class OpenBlas {
     }
 
     private static String foreignMessage(List<Path> foreign) {
-        return "OpenBLAS: another libopenblas (" + foreign.get(0) + ", soname libopenblas.so.0) was loaded into "
+        return "OpenBLAS: another libopenblas (" + foreign.get(0) + ", soname " + soname(foreign.get(0))
+                + ") was loaded into "
                 + "this JVM before Ember's. Ember's native OpenBLAS would silently bind to it, and a LAPACK call "
                 + "could kill the JVM. Fix: load Ember first (call io.ember.tensor.cpu.OpenBlas.load() at startup, "
                 + "before Spark MLlib or other native BLAS users), or point MLlib elsewhere "
