@@ -1,0 +1,9 @@
+#!/bin/sh
+# System packages the CI needs (run as root). Idempotent and quiet.
+# libopenblas0-pthread: Debian's OpenBLAS (soname libopenblas.so.0, also provides libblas.so.3 and
+# liblapack.so.3 through update-alternatives). OpenBlasTrapTest loads it through Spark MLlib's native
+# BLAS next to Ember's bundled OpenBLAS; without it those tests are skipped.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends libopenblas0-pthread >/dev/null
