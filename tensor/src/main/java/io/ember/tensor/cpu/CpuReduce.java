@@ -301,11 +301,55 @@ final class CpuReduce {
             return;
         }
         NDArray xv = NDArray.strided(x.storage(), vshape, x.strides(), x.offset());
+        boolean columns = (op == ReduceOp.SUM || op == ReduceOp.MEAN) && src.floating() && g.size.length > 0;
         Loop.forEach(vshape, new NDArray[] {out, xv}, Math.max(1, Loop.GRAIN / m), (off, n, st) -> {
+            if (columns && n > 1 && Math.abs(st[1]) < Math.abs(g.stride[g.size.length - 1])) {
+                sumColumns(src, g, off[1], n, st[1], dst, off[0], st[0], op == ReduceOp.MEAN ? mm : 1);
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 one(op, src, g, off[1] + i * st[1], mm, p, false, dst, off[0] + i * st[0], idxOut, useLong);
             }
         });
+    }
+
+    /**
+     * SUM or MEAN of a row of n outputs whose inputs lie closer together (x stride xst) than the
+     * reduced elements: the reduced positions go outermost, so the row is read contiguously.
+     */
+    private static void sumColumns(Src s, Geo g, int xo, int n, int xst, Src dst, int oo, int ost, int div) {
+        double[] acc = new double[n];
+        int k = g.size.length;
+        int[] idx = new int[k];
+        int m = 1;
+        for (int d : g.size) {
+            m *= d;
+        }
+        int r = xo;
+        for (int c = 0; c < m; c++) {
+            if (s.f != null) {
+                float[] f = s.f;
+                for (int i = 0, q = r; i < n; i++, q += xst) {
+                    acc[i] += f[q];
+                }
+            } else {
+                double[] dd = s.d;
+                for (int i = 0, q = r; i < n; i++, q += xst) {
+                    acc[i] += dd[q];
+                }
+            }
+            for (int d = k - 1; d >= 0; d--) {
+                if (++idx[d] < g.size[d]) {
+                    r += g.stride[d];
+                    break;
+                }
+                idx[d] = 0;
+                r -= (g.size[d] - 1) * g.stride[d];
+            }
+        }
+        for (int i = 0, o = oo; i < n; i++, o += ost) {
+            dst.set(o, acc[i] / div, 0, false);
+        }
     }
 
     /** Reduces the m elements at {@code base} into {@code dst[o]} (and {@code idxOut[o]}). */
@@ -483,33 +527,70 @@ final class CpuReduce {
     }
 
     private static void softmaxSlice(Src x, int xo, int xs, Src out, int oo, int os, int n, boolean log) {
+        if (x.f != null) {
+            softmaxSliceF(x.f, xo, xs, out.f, oo, os, n, log);
+            return;
+        }
+        double[] xd = x.d;
+        double[] od = out.d;
         double mx = Double.NEGATIVE_INFINITY;
         for (int j = 0, q = xo; j < n; j++, q += xs) {
-            double v = x.get(q);
+            double v = xd[q];
             if (v > mx || v != v) {
                 mx = v;
-                if (v != v) {
-                    break;
-                }
+            }
+            if (v != v) {
+                break;
             }
         }
         double sum = 0;
         for (int j = 0, q = xo, r = oo; j < n; j++, q += xs, r += os) {
-            double e = Math.exp(x.get(q) - mx);
+            double e = Math.exp(xd[q] - mx);
             sum += e;
-            if (!log) {
-                out.set(r, e, 0, false);
-            }
+            od[r] = e;
         }
         if (log) {
             double lse = mx + Math.log(sum);
             for (int j = 0, q = xo, r = oo; j < n; j++, q += xs, r += os) {
-                out.set(r, x.get(q) - lse, 0, false);
+                od[r] = xd[q] - lse;
             }
         } else {
             double inv = 1 / sum;
             for (int j = 0, r = oo; j < n; j++, r += os) {
-                out.set(r, out.get(r) * inv, 0, false);
+                od[r] *= inv;
+            }
+        }
+    }
+
+    private static void softmaxSliceF(float[] xf, int xo, int xs, float[] of, int oo, int os, int n, boolean log) {
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int j = 0, q = xo; j < n; j++, q += xs) {
+            double v = xf[q];
+            if (v > mx || v != v) {
+                mx = v;
+            }
+            if (v != v) {
+                break;
+            }
+        }
+        double sum = 0;
+        if (log) {
+            for (int j = 0, q = xo; j < n; j++, q += xs) {
+                sum += Math.exp(xf[q] - mx);
+            }
+            double lse = mx + Math.log(sum);
+            for (int j = 0, q = xo, r = oo; j < n; j++, q += xs, r += os) {
+                of[r] = (float) (xf[q] - lse);
+            }
+        } else {
+            for (int j = 0, q = xo, r = oo; j < n; j++, q += xs, r += os) {
+                double e = Math.exp(xf[q] - mx);
+                sum += e;
+                of[r] = (float) e;
+            }
+            double inv = 1 / sum;
+            for (int j = 0, r = oo; j < n; j++, r += os) {
+                of[r] = (float) (of[r] * inv);
             }
         }
     }
