@@ -250,6 +250,34 @@ class ReductionsTest {
     }
 
     @Test
+    void sumMean_overLeadingDims_matchLoop() {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            NDArray x = TestArrays.random(31, t, 6, 3, 5);
+            for (int[] dims : new int[][] {{0}, {0, 1}, {1}, {-3, -1}}) {
+                for (boolean keep : new boolean[] {true, false}) {
+                    check("sum", x, dims, keep, t, v -> v.sum(dims, keep), ReductionsTest::refSum, tol(t));
+                    check("mean", x, dims, keep, t, v -> v.mean(dims, keep), g -> refSum(g) / g.length, tol(t));
+                }
+            }
+        }
+    }
+
+    @Test
+    void bool_maxMinWithIndices_firstTrueOrFalse() {
+        NDArray x = NDArray.of(new boolean[] {false, true, true, true, true, false}, 2, 3);
+        for (NDArray v : TestArrays.layouts(x)) {
+            ValuesIndices mx = v.max(1, false);
+            assertEquals(DType.BOOL, mx.values().dtype());
+            assertArrayEquals(new boolean[] {true, true}, mx.values().toBooleanArray());
+            assertArrayEquals(new long[] {1, 0}, mx.indices().toLongArray());
+            ValuesIndices mn = v.min(1, true);
+            assertArrayEquals(new boolean[] {false, false}, mn.values().toBooleanArray());
+            assertArrayEquals(new long[] {0, 2}, mn.indices().toLongArray());
+            assertArrayEquals(new int[] {2, 1}, mn.indices().shape().toArray());
+        }
+    }
+
+    @Test
     void prod_overOneDim_matchesLoop() {
         for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT64}) {
             NDArray x = TestArrays.random(7, t, 3, 4, 2);
