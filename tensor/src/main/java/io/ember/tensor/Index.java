@@ -65,7 +65,7 @@ public final class Index {
 
     /** A 1-D INT64 index array of positions (negative counts from the end). */
     public static Index of(long... positions) {
-        return new Index(Kind.ARRAY, 0, 0, 0, NDArray.of(positions));
+        return new Index(Kind.ARRAY, 0, 0, 0, NDArray.of(positions, positions.length));
     }
 
     /** An INT64 array of positions (any rank) or a BOOL mask covering {@code mask.dim()} dims. */

@@ -158,7 +158,7 @@ final class Indexing {
             lin = lin.mul(size).add(p.arrays().get(j));
             indexedNumel *= size;
         }
-        lin = lin.expand(bshape).reshape(-1);
+        lin = flat(lin.expand(bshape));
         int first = perm[0];
         boolean adjacent = perm[k - 1] - first == k - 1;
         int lead = adjacent ? first : 0;
@@ -180,6 +180,11 @@ final class Indexing {
             toResult[w++] = nb + i;
         }
         return new Advanced(bshape, rest, perm, resultShape, toResult, lin, indexedNumel);
+    }
+
+    /** A 1-D version of x (reshape(-1), which a 0-d array cannot take through view). */
+    private static NDArray flat(NDArray x) {
+        return x.dim() == 0 ? x.unsqueeze(0) : x.reshape(-1);
     }
 
     private static int[] concat(int[] a, int[] b) {
@@ -205,7 +210,7 @@ final class Indexing {
         if (p.arrays().size() == 1) {
             NDArray a = p.arrays().get(0);
             int d = p.positions().get(0);
-            NDArray r = select(v, d, a.reshape(-1));
+            NDArray r = select(v, d, flat(a));
             int[] ns = concat(concat(Arrays.copyOfRange(v.shape, 0, d), a.shape),
                     Arrays.copyOfRange(v.shape, d + 1, v.dim()));
             return r.view(ns);
@@ -230,7 +235,8 @@ final class Indexing {
         Views.broadcastTarget("indexPut", values.shape, adv.resultShape());
         int nb = adv.lin().numel();
         int[] rows = concat(new int[] {nb}, adv.rest());
-        NDArray vals = values.to(x.dtype).expand(adv.resultShape()).permute(inverse(adv.toResult())).reshape(rows);
+        NDArray vals = values.to(x.dtype).expand(adv.resultShape()).permute(inverse(adv.toResult()));
+        vals = (vals.dim() == 0 ? vals.unsqueeze(0) : vals).reshape(rows);
         NDArray vp = v.permute(adv.perm());
         int[] flatShape = concat(new int[] {adv.indexedNumel()}, adv.rest());
         int[] st = Views.viewStrides(vp.shape, vp.strides, flatShape);
@@ -314,7 +320,7 @@ final class Indexing {
         }
         Views.checkSameDevice(op, x, index);
         checkRange(op, index, d, x.shape[d], false);
-        return select(x, d, index.reshape(-1));
+        return select(x, d, flat(index));
     }
 
     static NDArray gather(NDArray x, int dim, NDArray index) {
@@ -372,7 +378,7 @@ final class Indexing {
                     + " sized to the " + index.numel() + " indices)");
         }
         checkRange(op, index, d, x.shape[d], false);
-        x.backend().indexAdd(x, d, index.reshape(-1), src.to(x.dtype));
+        x.backend().indexAdd(x, d, flat(index), src.to(x.dtype));
         return x;
     }
 
@@ -381,8 +387,8 @@ final class Indexing {
         checkMask(op, mask);
         Views.checkSameDevice(op, x, mask);
         int[] shape = Views.broadcast(op, x.shape, mask.shape);
-        NDArray positions = mask.expand(shape).reshape(-1).nonzero().reshape(-1);
-        return select(x.expand(shape).reshape(-1), 0, positions);
+        NDArray positions = flat(mask.expand(shape)).nonzero().reshape(-1);
+        return select(flat(x.expand(shape)), 0, positions);
     }
 
     static NDArray maskedFill(NDArray x, NDArray mask, double value) {

@@ -165,6 +165,27 @@ class IndexingTest {
     }
 
     @Test
+    void index_singlePositionArray_keepsDim() {
+        NDArray x = TestArrays.random(14, DType.FLOAT32, 3, 2);
+        NDArray r = x.index(Index.of(2));
+        assertArray(new int[] {1, 2}, new double[] {x.getDouble(2, 0), x.getDouble(2, 1)}, r);
+        NDArray r0 = x.indexSelect(1, NDArray.scalar(DType.INT64, 1));
+        assertArray(new int[] {3, 1}, new double[] {x.getDouble(0, 1), x.getDouble(1, 1), x.getDouble(2, 1)}, r0);
+        NDArray r1 = x.index(Index.of(NDArray.scalar(DType.INT64, -1)));
+        assertArray(new int[] {2}, new double[] {x.getDouble(2, 0), x.getDouble(2, 1)}, r1);
+        NDArray p = x.index(Index.of(NDArray.scalar(DType.INT64, 1)), Index.of(NDArray.scalar(DType.INT64, 0)));
+        assertArray(new int[0], new double[] {x.getDouble(1, 0)}, p);
+        NDArray y = x.clone();
+        y.indexPut(new Index[] {Index.of(NDArray.scalar(DType.INT64, 1)), Index.of(NDArray.scalar(DType.INT64, 0))},
+                NDArray.scalar(8));
+        assertEquals(8, y.getDouble(1, 0));
+        assertEquals(x.getDouble(1, 1), y.getDouble(1, 1));
+        NDArray s = NDArray.scalar(DType.FLOAT64, 3);
+        assertArray(new int[] {1}, new double[] {3}, s.maskedSelect(NDArray.scalar(DType.BOOL, 1)));
+        assertArray(new int[] {0}, new double[0], s.maskedSelect(NDArray.scalar(DType.BOOL, 0)));
+    }
+
+    @Test
     void index_pairwiseArrays_pickPoints() {
         NDArray x = NDArray.of(new float[] {0, 1, 2, 3, 4, 5}, 2, 3);
         NDArray r = x.index(Index.of(0, 1), Index.of(2, 0));
