@@ -186,6 +186,22 @@ class IndexingTest {
     }
 
     @Test
+    void emptyIndices_giveEmptyResults() {
+        NDArray x = TestArrays.random(15, DType.FLOAT32, 3, 2);
+        NDArray none = NDArray.zeros(DType.INT64, 0);
+        assertArrayEquals(new int[] {0, 2}, x.index(Index.of(new long[0])).shape().toArray());
+        assertArrayEquals(new int[] {3, 0}, x.indexSelect(1, none).shape().toArray());
+        NDArray y = x.clone().indexAddInPlace(0, none, NDArray.zeros(0, 2));
+        assertArrayEquals(TestArrays.values(x), TestArrays.values(y));
+        NDArray z = x.scatterAdd(0, NDArray.zeros(DType.INT64, 0, 2), NDArray.zeros(0, 2));
+        assertArrayEquals(TestArrays.values(x), TestArrays.values(z));
+        assertArrayEquals(new int[] {0}, x.maskedSelect(NDArray.zeros(DType.BOOL, 3, 2)).shape().toArray());
+        NDArray e = NDArray.zeros(0, 4);
+        assertArrayEquals(new int[] {0, 4}, e.index(Index.of(NDArray.zeros(DType.BOOL, 0)), Index.all()).shape().toArray());
+        assertArrayEquals(new int[] {0, 2}, e.nonzero().shape().toArray());
+    }
+
+    @Test
     void index_pairwiseArrays_pickPoints() {
         NDArray x = NDArray.of(new float[] {0, 1, 2, 3, 4, 5}, 2, 3);
         NDArray r = x.index(Index.of(0, 1), Index.of(2, 0));
