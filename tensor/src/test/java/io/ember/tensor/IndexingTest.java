@@ -577,6 +577,52 @@ class IndexingTest {
     }
 
     @Test
+    void largeOuter_parallelPaths_matchLoop() {
+        int saved = Threads.get();
+        Threads.set(3);
+        try {
+            int a = 48;
+            int b = 30;
+            int c = 40;
+            NDArray x = TestArrays.random(65, DType.FLOAT64, a, b, c);
+            NDArray xt = TestArrays.layouts(x).get(1);
+            NDArray idx = randomIndex(66, b, 45);
+            NDArray sel = xt.indexSelect(1, idx);
+            NDArray src = TestArrays.random(67, DType.FLOAT64, a, 45, c);
+            NDArray added = xt.indexAdd(1, idx, src);
+            double[] xv = TestArrays.values(x);
+            double[] sv = TestArrays.values(src);
+            double[] expAdd = xv.clone();
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < 45; j++) {
+                    int t = (int) idx.getLong(j);
+                    for (int k = 0; k < c; k++) {
+                        assertEquals(xv[(i * b + t) * c + k], sel.getDouble(i, j, k));
+                        expAdd[(i * b + t) * c + k] += sv[(i * 45 + j) * c + k];
+                    }
+                }
+            }
+            assertArray(new int[] {a, b, c}, expAdd, added);
+            NDArray gidx = randomIndex(68, b, a, 45, c);
+            NDArray gathered = xt.gather(1, gidx);
+            NDArray scattered = xt.scatterAdd(1, gidx, src);
+            double[] expScatter = xv.clone();
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < 45; j++) {
+                    for (int k = 0; k < c; k++) {
+                        int t = (int) gidx.getLong(i, j, k);
+                        assertEquals(xv[(i * b + t) * c + k], gathered.getDouble(i, j, k));
+                        expScatter[(i * b + t) * c + k] += sv[(i * 45 + j) * c + k];
+                    }
+                }
+            }
+            assertArray(new int[] {a, b, c}, expScatter, scattered);
+        } finally {
+            Threads.set(saved);
+        }
+    }
+
+    @Test
     void indexAdd_errors_nameShapes() {
         NDArray x = NDArray.zeros(5, 3);
         String m = message(() -> x.indexAdd(0, NDArray.of(new long[] {0, 1}), NDArray.zeros(3, 3)));
