@@ -74,7 +74,7 @@ final class Creation {
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
         for (int i = 0; i < steps; i++) {
             // Fill from both ends, like PyTorch, so that the last value is exactly end.
-            v[i] = (float) (i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step);
+            v[i] = (float) (steps == 1 ? start : i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step);
         }
         return of(HostStorage.wrap(v), new int[] {steps});
     }
