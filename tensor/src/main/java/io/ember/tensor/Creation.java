@@ -16,7 +16,7 @@ final class Creation {
     }
 
     static NDArray of(HostStorage data, int[] shape) {
-        int[] s = shape.length == 0 && data.size() != 1 ? new int[] {data.size()} : shape.clone();
+        int[] s = shape.length == 0 ? new int[] {data.size()} : shape.clone();
         Shape.check("of", s);
         if (Shape.numel(s) != data.size()) {
             throw new IllegalArgumentException("of: shape " + Arrays.toString(s) + " needs " + Shape.numel(s)

@@ -130,6 +130,9 @@ class CreationTest {
         assertEquals(1, x.getDouble(0, 0));
         assertEquals(6, x.getDouble(1, 2));
         assertEquals(Shape.of(6), NDArray.of(data).shape());
+        assertEquals(Shape.of(1), NDArray.of(new float[] {3}).shape());
+        assertEquals(Shape.of(0), NDArray.of(new long[0]).shape());
+        assertEquals(1, NDArray.of(new double[] {3}, new int[0]).dim(), "no shape means 1-D");
         assertEquals(DType.FLOAT64, NDArray.of(new double[] {1}).dtype());
         assertEquals(DType.INT64, NDArray.of(new long[] {1, 2}).dtype());
         assertEquals(DType.BOOL, NDArray.of(new boolean[] {true}).dtype());
