@@ -1,8 +1,10 @@
 package io.ember.tensor;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +20,7 @@ final class Printer {
     static final int THRESHOLD = 1000;
     static final int EDGE_ITEMS = 3;
     static final int LINE_WIDTH = 80;
+    static final int PRECISION = 4;
     private static final String PREFIX = "tensor(";
 
     private Printer() {
@@ -166,6 +169,7 @@ final class Printer {
             };
         }
 
+        /** Python's {@code "{:.4f}"} / {@code "{:.4e}"}: the exact binary value rounded half-to-even. */
         String floatText(double v) {
             if (Double.isNaN(v)) {
                 return "nan";
@@ -173,13 +177,25 @@ final class Printer {
             if (Double.isInfinite(v)) {
                 return v > 0 ? "inf" : "-inf";
             }
+            boolean negative = v < 0 || (v == 0 && 1 / v < 0);
+            BigDecimal abs = new BigDecimal(Math.abs(v));
+            String s;
             if (sciMode) {
-                return String.format(Locale.ROOT, "%.4e", v);
+                int exp = 0;
+                BigDecimal mantissa = BigDecimal.ZERO.setScale(PRECISION);
+                if (v != 0) {
+                    BigDecimal r = abs.round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
+                    exp = r.precision() - r.scale() - 1;
+                    mantissa = r.movePointLeft(exp).setScale(PRECISION, RoundingMode.HALF_EVEN);
+                }
+                s = mantissa.toPlainString() + (exp < 0 ? "e-" : "e+") + (Math.abs(exp) < 10 ? "0" : "")
+                        + Math.abs(exp);
+            } else if (intMode) {
+                s = abs.setScale(0, RoundingMode.HALF_EVEN).toPlainString() + ".";
+            } else {
+                s = abs.setScale(PRECISION, RoundingMode.HALF_EVEN).toPlainString();
             }
-            if (intMode) {
-                return String.format(Locale.ROOT, "%.0f", v) + ".";
-            }
-            return String.format(Locale.ROOT, "%.4f", v);
+            return negative ? "-" + s : s;
         }
 
         String pad(String s) {

@@ -118,4 +118,43 @@ class PrinterTest {
     void format_negativeIntegralFloats_keepDot() {
         assertEquals("tensor([-1.,  0.,  2.], dtype=float32)", NDArray.of(new float[] {-1, 0, 2}).toString());
     }
+
+    @Test
+    void format_exactTies_roundHalfEvenLikePython() {
+        // Python: "{:.4f}".format(0.03125) == "0.0312", "{:.4f}".format(0.09375) == "0.0938"
+        assertEquals("tensor([0.0312, 0.0938], dtype=float64)", NDArray.of(new double[] {0.03125, 0.09375}).toString());
+    }
+
+    @Test
+    void format_negativeZeroAndNegativeScientific() {
+        assertEquals("tensor([-0.0000,  1.5000], dtype=float32)", NDArray.of(new float[] {-0.0f, 1.5f}).toString());
+        assertEquals("tensor([-1.0000e+05,  1.0000e+00], dtype=float64)",
+                NDArray.of(new double[] {-1e5, 1}).toString());
+        // 999999.5 rounds to 1.0000e+06 (mantissa carry); 1e-300 has a three-digit exponent
+        assertEquals("tensor([ 1.0000e+06, 1.0000e-300], dtype=float64)",
+                NDArray.of(new double[] {999999.5, 1e-300}).toString());
+    }
+
+    @Test
+    void format_summarizedFloats_formatFromShownValuesOnly() {
+        NDArray x = NDArray.zeros(DType.FLOAT64, 2000);
+        x.set(1e9, 1000); // hidden by "...": must not switch the format to scientific
+        x.set(0.5, 0);
+        x.set(-2, 1999);
+        assertEquals("tensor([ 0.5000,  0.0000,  0.0000,  ...,  0.0000,  0.0000, -2.0000], dtype=float64)",
+                x.toString());
+    }
+
+    @Test
+    void format_summarized3d_dotsAtEveryLevel() {
+        NDArray x = NDArray.arange(8 * 8 * 20).reshape(8, 8, 20);
+        String s = x.toString();
+        String[] blocks = s.split("\n\n");
+        // 3 blocks, "...", 3 blocks: PyTorch puts the "..." block between blank lines
+        assertEquals(7, blocks.length, s);
+        assertEquals("        ...,", blocks[3]);
+        assertTrue(blocks[0].startsWith("tensor([[[   0,    1,    2,  ...,   17,   18,   19],\n"), blocks[0]);
+        assertTrue(blocks[0].contains("\n         ...,\n"), blocks[0]);
+        assertTrue(s.endsWith("1277, 1278, 1279]]], dtype=int64)"), s);
+    }
 }
