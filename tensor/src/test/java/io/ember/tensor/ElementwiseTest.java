@@ -566,4 +566,56 @@ class ElementwiseTest {
         assertEquals(DType.FLOAT32, a.div(b).dtype());
         assertEquals(-3.5, a.div(b).getDouble(1));
     }
+
+    @Test
+    void broadcast_randomShapes_matchLoop() {
+        Random r = new Random(2024);
+        DType[] types = {DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.BOOL};
+        for (int trial = 0; trial < 40; trial++) {
+            int rank = r.nextInt(5);
+            int[] out = new int[rank];
+            int[] as = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                out[i] = 1 + r.nextInt(4);
+                as[i] = r.nextInt(3) == 0 ? 1 : out[i];
+            }
+            int bRank = rank == 0 ? 0 : r.nextInt(rank + 1);
+            int[] bs = new int[bRank];
+            for (int i = 0; i < bRank; i++) {
+                int d = rank - bRank + i;
+                bs[i] = r.nextInt(3) == 0 ? 1 : out[d];
+            }
+            int[] expectedShape = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                int bi = i - (rank - bRank);
+                expectedShape[i] = Math.max(as[i], bi >= 0 ? bs[bi] : 1);
+            }
+            DType t = types[trial % types.length];
+            NDArray a = TestArrays.random(trial, t, as);
+            NDArray b = TestArrays.random(trial + 100, t, bs);
+            List<NDArray> al = TestArrays.layouts(a);
+            List<NDArray> bl = TestArrays.layouts(b);
+            NDArray sum = al.get(trial % al.size()).add(bl.get((trial + 1) % bl.size()));
+            NDArray prod = bl.get(trial % bl.size()).mul(al.get((trial + 2) % al.size()));
+            NDArray less = al.get((trial + 3) % al.size()).lt(bl.get(trial % bl.size()));
+            assertEquals(Shape.of(expectedShape), sum.shape(), Arrays.toString(as) + " + " + Arrays.toString(bs));
+            assertEquals(t == DType.BOOL ? DType.INT64 : t, sum.dtype());
+            TestArrays.forEachIndex(expectedShape, idx -> {
+                int[] ai = new int[rank];
+                int[] bi = new int[bRank];
+                for (int i = 0; i < rank; i++) {
+                    ai[i] = as[i] == 1 ? 0 : idx[i];
+                }
+                for (int i = 0; i < bRank; i++) {
+                    bi[i] = bs[i] == 1 ? 0 : idx[rank - bRank + i];
+                }
+                double x = a.getDouble(ai);
+                double y = b.getDouble(bi);
+                DType ct = t == DType.BOOL ? DType.INT64 : t;
+                assertEquals(as(ct, x + y), sum.getDouble(idx), 1e-6);
+                assertEquals(as(ct, x * y), prod.getDouble(idx), 1e-6);
+                assertEquals(x < y ? 1 : 0, less.getDouble(idx));
+            });
+        }
+    }
 }
