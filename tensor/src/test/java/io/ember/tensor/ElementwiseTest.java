@@ -618,4 +618,31 @@ class ElementwiseTest {
             });
         }
     }
+
+    @Test
+    void where_allLayouts_matchLoop() {
+        NDArray c = TestArrays.random(1, DType.BOOL, 3, 4);
+        NDArray x = TestArrays.random(2, DType.FLOAT32, 3, 4);
+        NDArray y = TestArrays.random(3, DType.FLOAT32, 3, 4);
+        for (NDArray cl : TestArrays.layouts(c)) {
+            for (NDArray xl : TestArrays.layouts(x)) {
+                NDArray w = NDArray.where(cl, xl, y.t().contiguous().t());
+                TestArrays.forEachIndex(new int[] {3, 4}, i ->
+                        assertEquals(c.getBoolean(i) ? x.getDouble(i) : y.getDouble(i), w.getDouble(i)));
+            }
+        }
+    }
+
+    @Test
+    void boolInputs_arithmeticAsInt64() {
+        NDArray b = TestArrays.random(1, DType.BOOL, 4, 5);
+        for (NDArray l : TestArrays.layouts(b)) {
+            NDArray s = l.add(l);
+            assertEquals(DType.INT64, s.dtype());
+            TestArrays.forEachIndex(new int[] {4, 5}, i -> assertEquals(2 * b.getDouble(i), s.getDouble(i)));
+            assertEquals(DType.INT64, l.abs().dtype());
+            NDArray m = l.maximum(l.logicalNot());
+            TestArrays.forEachIndex(new int[] {4, 5}, i -> assertEquals(1, m.getDouble(i)));
+        }
+    }
 }

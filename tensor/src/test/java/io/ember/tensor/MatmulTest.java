@@ -244,4 +244,20 @@ class MatmulTest {
         assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> NDArray.zeros(3, 2).outer(NDArray.zeros(3))), "outer", "[3, 2]");
     }
+
+    @Test
+    void matmul_expandedStrideZeroInputs_largePath() {
+        NDArray row = TestArrays.random(25, DType.FLOAT32, 1, 80);
+        NDArray a = row.expand(64, 80);
+        NDArray b = TestArrays.random(26, DType.FLOAT32, 80, 70);
+        assertMatrix(ref2d(a, b), a.matmul(b), 1e-4, "expanded rows");
+        NDArray col = TestArrays.random(27, DType.FLOAT64, 80, 1).expand(80, 70);
+        NDArray a2 = TestArrays.random(28, DType.FLOAT64, 64, 80);
+        assertMatrix(ref2d(a2, col), a2.matmul(col), 1e-12, "expanded cols");
+        NDArray aa = TestArrays.random(29, DType.FLOAT32, 3, 80, 64).transpose(1, 2);
+        NDArray cc = aa.matmul(b.expand(3, 80, 70));
+        for (int i = 0; i < 3; i++) {
+            assertMatrix(ref2d(aa.select(0, i), b), cc.select(0, i), 1e-4, "batched expanded " + i);
+        }
+    }
 }

@@ -296,4 +296,16 @@ class ViewsTest {
             assertArrayEquals(ref, TestArrays.values(p.reshape(-1)));
         }
     }
+
+    @Test
+    void itemAndToArrays_onViews() {
+        assertEquals(7, NDArray.arange(10).slice(0, 7, 8).item());
+        assertArrayEquals(new float[] {1, 3}, NDArray.of(new float[] {0, 1, 2, 3}).slice(0, 1, 4, 2).toFloatArray());
+        NDArray t = NDArray.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).t();
+        assertArrayEquals(new double[] {1, 4, 2, 5, 3, 6}, t.toDoubleArray());
+        assertArrayEquals(new long[] {1, 4, 2, 5, 3, 6}, t.toLongArray());
+        assertArrayEquals(new boolean[] {true, true, true, true, true, true}, t.toBooleanArray());
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> NDArray.zeros(2).item()), "item", "[2]");
+        assertEquals(0, NDArray.zeros(0, 3).t().contiguous().numel());
+    }
 }
