@@ -16,7 +16,7 @@ final class Creation {
     }
 
     static NDArray of(HostStorage data, int[] shape) {
-        int[] s = shape.length == 0 && data.size() != 1 ? new int[] {data.size()} : shape.clone();
+        int[] s = shape.length == 0 ? new int[] {data.size()} : shape.clone();
         Shape.check("of", s);
         if (Shape.numel(s) != data.size()) {
             throw new IllegalArgumentException("of: shape " + Arrays.toString(s) + " needs " + Shape.numel(s)
@@ -74,7 +74,7 @@ final class Creation {
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
         for (int i = 0; i < steps; i++) {
             // Fill from both ends, like PyTorch, so that the last value is exactly end.
-            v[i] = (float) (i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step);
+            v[i] = (float) (steps == 1 ? start : i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step);
         }
         return of(HostStorage.wrap(v), new int[] {steps});
     }

@@ -15,7 +15,7 @@ final class Views {
     static int[] viewStrides(int[] shape, int[] strides, int[] newShape) {
         int[] ns = new int[newShape.length];
         int numel = Shape.numel(shape);
-        if (numel == 0) {
+        if (numel == 0 || shape.length == 0) {
             return NDArray.contiguousStrides(newShape);
         }
         int viewD = newShape.length - 1;
