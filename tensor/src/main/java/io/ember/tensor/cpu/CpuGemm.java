@@ -6,15 +6,19 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * Matrix products through OpenBLAS. Host arrays live on the Java heap, and JavaCPP's array
- * overloads copy each argument into fresh native memory on every call (and copy C back), which
- * costs up to 40% at n = 1024. So each thread keeps native scratch buffers that grow as needed,
- * A and B are bulk-copied in and C out: one copy each, no allocation. Transposed views are passed
+ * Matrix products through OpenBLAS. Host arrays live on the Java heap. The fast path is
+ * {@link NativeGemm}: OpenBLAS reads and writes the pinned heap arrays directly. Without it, each
+ * thread keeps native scratch buffers that grow as needed, A and B are bulk-copied in and C out
+ * (JavaCPP's own array overloads would copy into fresh native memory on every call and copy C back,
+ * which costs up to 40% at n = 1024; the scratch copies cost 5-25%). Transposed views are passed
  * to OpenBLAS as transposes, not copied into a new layout. Products smaller than
  * {@link #SMALL_FLOPS} run in plain Java, where the JNI round trip would dominate.
  */
 public final class CpuGemm {
     static final long SMALL_FLOPS = 1L << 15;
+
+    /** Tests set this to exercise the copying path where the zero-copy shim is present. */
+    static volatile boolean forceCopy;
 
     private CpuGemm() {
     }
@@ -94,6 +98,21 @@ public final class CpuGemm {
             lb = layout(k, n, b.stride(1), b.stride(2));
         }
         OpenBlas.load();
+        if (NativeGemm.available() && !forceCopy) {
+            checkExtent("matmul", a.offset(), extent(a), a.storage().size());
+            checkExtent("matmul", b.offset(), extent(b), b.storage().size());
+            checkExtent("matmul", out.offset(), m * n * batch, out.storage().size());
+            if (a.dtype() == io.ember.tensor.DType.FLOAT32) {
+                NativeGemm.sgemm(la.trans(), lb.trans(), m, n, k, 1f, Host.f(a), a.offset(), la.ld(), a.stride(0),
+                        Host.f(b), b.offset(), lb.ld(), b.stride(0), 0f, Host.f(out), out.offset(), Math.max(1, n),
+                        m * n, batch);
+            } else {
+                NativeGemm.dgemm(la.trans(), lb.trans(), m, n, k, 1.0, Host.d(a), a.offset(), la.ld(), a.stride(0),
+                        Host.d(b), b.offset(), lb.ld(), b.stride(0), 0.0, Host.d(out), out.offset(), Math.max(1, n),
+                        m * n, batch);
+            }
+            return;
+        }
         Scratch s = SCRATCH.get();
         int ea = extent(a);
         int eb = extent(b);
@@ -142,6 +161,15 @@ public final class CpuGemm {
             return;
         }
         OpenBlas.load();
+        int needA = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
+        int needB = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
+        checkExtent("sgemm A", aOff, needA, a.length);
+        checkExtent("sgemm B", bOff, needB, b.length);
+        checkExtent("sgemm C", cOff, (m - 1) * ldc + n, c.length);
+        if (NativeGemm.available() && !forceCopy) {
+            NativeGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, 0, b, bOff, ldb, 0, beta, c, cOff, ldc, 0, 1);
+            return;
+        }
         Scratch s = SCRATCH.get();
         int ea = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
         int eb = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
@@ -164,6 +192,14 @@ public final class CpuGemm {
                 s.fc.position((long) i * ldc).get(c, cOff + i * ldc, n);
             }
             s.fc.position(0);
+        }
+    }
+
+    /** Native code must never run past an array: checked before every OpenBLAS call. */
+    private static void checkExtent(String what, int offset, int extent, int length) {
+        if (offset < 0 || extent < 0 || (long) offset + extent > length) {
+            throw new IllegalArgumentException(what + ": operand spans [" + offset + ", " + ((long) offset + extent)
+                    + ") of an array of " + length + " elements");
         }
     }
 

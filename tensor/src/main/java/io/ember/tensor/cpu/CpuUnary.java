@@ -125,14 +125,13 @@ final class CpuUnary {
                 if (st[0] == 1 && st[1] == 1) {
                     int p = o[0];
                     int q = o[1];
+                    // Math.max keeps NaN and is branch-free (a select here mispredicts on random signs).
                     for (int i = 0; i < n; i++) {
-                        float v = xs[q + i];
-                        os[p + i] = v > 0 ? v : (v == v ? 0f : v);
+                        os[p + i] = Math.max(xs[q + i], 0f);
                     }
                 } else {
                     for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                        float v = xs[q];
-                        os[p] = v > 0 ? v : (v == v ? 0f : v);
+                        os[p] = Math.max(xs[q], 0f);
                     }
                 }
             };
@@ -146,8 +145,7 @@ final class CpuUnary {
                 float hi = Double.isNaN(b) ? Float.POSITIVE_INFINITY : (float) b;
                 body = (o, n, st) -> {
                     for (int i = 0, p = o[0], q = o[1]; i < n; i++, p += st[0], q += st[1]) {
-                        float v = xs[q];
-                        os[p] = v < lo ? lo : (v > hi ? hi : v);
+                        os[p] = Math.min(Math.max(xs[q], lo), hi);
                     }
                 };
             }

@@ -90,8 +90,8 @@ public final class OpenBlas {
             shareWithNetlib("blas", own);
             shareWithNetlib("lapack", own);
         }
-        // Note: bytedeco's blas_set_num_threads reaches libopenblas_nolapack.so.0 (its global copy), while the
-        // cblas_* and LAPACKE_* natives of org.bytedeco.openblas.global.openblas run on libopenblas.so.0.
+        // bytedeco's blas_set_num_threads does not reach every OpenBLAS copy it ships; NativeGemm sets the
+        // count on the library it binds (measured: CPU time / wall time, OpenBlasThreadsTest).
         openblas.blas_set_num_threads(Threads.get());
         loaded = true;
     }
@@ -110,12 +110,15 @@ public final class OpenBlas {
         if (loaded) {
             openblas.blas_set_num_threads(n);
         }
+        if (NativeGemm.loaded()) {
+            NativeGemm.setThreads(n);
+        }
     }
 
-    /** OpenBLAS's current thread count. */
+    /** The thread count of the OpenBLAS that Ember's GEMM runs on. */
     public static int threads() {
         load();
-        return openblas.blas_get_num_threads();
+        return NativeGemm.available() ? NativeGemm.getThreads() : openblas.blas_get_num_threads();
     }
 
     /** bytedeco's own extracted libopenblas.so.0 (after loading), or null if JavaCPP did not record it. */

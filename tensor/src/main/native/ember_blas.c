@@ -1,0 +1,93 @@
+/*
+ * Ember's zero-copy GEMM entry: pins the Java heap arrays with GetPrimitiveArrayCritical (no copy
+ * on HotSpot) and calls cblas_sgemm / cblas_dgemm of the OpenBLAS that Ember already loaded
+ * (bytedeco's copy; bound by path with RTLD_NOLOAD, so no second OpenBLAS is ever loaded).
+ * Built by build.sh during the Maven build; without it Ember copies operands into native buffers.
+ */
+#include <jni.h>
+#include <dlfcn.h>
+#include <stddef.h>
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int,
+                         float, float *, int);
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int, const double *, int,
+                         double, double *, int);
+
+typedef void (*set_threads_fn)(int);
+typedef int (*get_threads_fn)(void);
+
+static sgemm_fn p_sgemm = NULL;
+static dgemm_fn p_dgemm = NULL;
+static set_threads_fn p_set_threads = NULL;
+static get_threads_fn p_get_threads = NULL;
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+
+JNIEXPORT jboolean JNICALL Java_io_ember_tensor_cpu_NativeGemm_bind(JNIEnv *env, jclass cls, jstring path) {
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    if (p == NULL) {
+        return JNI_FALSE;
+    }
+    void *h = dlopen(p, RTLD_NOW | RTLD_NOLOAD);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    if (h == NULL) {
+        return JNI_FALSE;
+    }
+    p_sgemm = (sgemm_fn) dlsym(h, "cblas_sgemm");
+    p_dgemm = (dgemm_fn) dlsym(h, "cblas_dgemm");
+    /* bytedeco ships two OpenBLAS copies and its blas_set_num_threads reaches only one of them:
+       the thread count is set on the library bound here, explicitly. */
+    p_set_threads = (set_threads_fn) dlsym(h, "openblas_set_num_threads");
+    p_get_threads = (get_threads_fn) dlsym(h, "openblas_get_num_threads");
+    return p_sgemm != NULL && p_dgemm != NULL && p_set_threads != NULL && p_get_threads != NULL
+        ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_io_ember_tensor_cpu_NativeGemm_setThreads(JNIEnv *env, jclass cls, jint n) {
+    if (p_set_threads != NULL) p_set_threads(n);
+}
+
+JNIEXPORT jint JNICALL Java_io_ember_tensor_cpu_NativeGemm_getThreads(JNIEnv *env, jclass cls) {
+    return p_get_threads != NULL ? p_get_threads() : -1;
+}
+
+/* batch products C_i = alpha op(A_i) op(B_i) + beta C_i, A_i at aOff + i * aStride, and so on. */
+JNIEXPORT void JNICALL Java_io_ember_tensor_cpu_NativeGemm_sgemm(JNIEnv *env, jclass cls,
+        jboolean transA, jboolean transB, jint m, jint n, jint k, jfloat alpha,
+        jfloatArray a, jint aOff, jint lda, jint aStride,
+        jfloatArray b, jint bOff, jint ldb, jint bStride,
+        jfloat beta, jfloatArray c, jint cOff, jint ldc, jint cStride, jint batch) {
+    float *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    float *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
+    float *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    if (pa != NULL && pb != NULL && pc != NULL) {
+        for (jint i = 0; i < batch; i++) {
+            p_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
+                    pa + aOff + (ptrdiff_t) i * aStride, lda, pb + bOff + (ptrdiff_t) i * bStride, ldb,
+                    beta, pc + cOff + (ptrdiff_t) i * cStride, ldc);
+        }
+    }
+    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
+    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
+    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
+}
+
+JNIEXPORT void JNICALL Java_io_ember_tensor_cpu_NativeGemm_dgemm(JNIEnv *env, jclass cls,
+        jboolean transA, jboolean transB, jint m, jint n, jint k, jdouble alpha,
+        jdoubleArray a, jint aOff, jint lda, jint aStride,
+        jdoubleArray b, jint bOff, jint ldb, jint bStride,
+        jdouble beta, jdoubleArray c, jint cOff, jint ldc, jint cStride, jint batch) {
+    double *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    double *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
+    double *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    if (pa != NULL && pb != NULL && pc != NULL) {
+        for (jint i = 0; i < batch; i++) {
+            p_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
+                    pa + aOff + (ptrdiff_t) i * aStride, lda, pb + bOff + (ptrdiff_t) i * bStride, ldb,
+                    beta, pc + cOff + (ptrdiff_t) i * cStride, ldc);
+        }
+    }
+    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
+    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
+    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
+}
