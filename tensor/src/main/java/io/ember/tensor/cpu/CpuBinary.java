@@ -111,9 +111,19 @@ final class CpuBinary {
                 int p = off[0];
                 int q = off[1];
                 int r = off[2];
-                if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
+                if (st[0] == 1 && st[1] == 1 && st[2] == 1 && p == q && q == r) {
+                    // one index for all three: C2 can vectorize even if the arrays alias (in place)
+                    for (int i = p, end = p + n; i < end; i++) {
+                        o[i] = a[i] + b[i];
+                    }
+                } else if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
                     for (int i = 0; i < n; i++) {
                         o[p + i] = a[q + i] + b[r + i];
+                    }
+                } else if (st[0] == 1 && st[1] == 1 && st[2] == 0 && p == q) {
+                    float v = b[r];
+                    for (int i = p, end = p + n; i < end; i++) {
+                        o[i] = a[i] + v;
                     }
                 } else if (st[0] == 1 && st[1] == 1 && st[2] == 0) {
                     float v = b[r];
@@ -130,7 +140,12 @@ final class CpuBinary {
                 int p = off[0];
                 int q = off[1];
                 int r = off[2];
-                if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
+                if (st[0] == 1 && st[1] == 1 && st[2] == 1 && p == q && q == r) {
+                    // one index for all three: C2 can vectorize even if the arrays alias (in place)
+                    for (int i = p, end = p + n; i < end; i++) {
+                        o[i] = a[i] - b[i];
+                    }
+                } else if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
                     for (int i = 0; i < n; i++) {
                         o[p + i] = a[q + i] - b[r + i];
                     }
@@ -144,9 +159,19 @@ final class CpuBinary {
                 int p = off[0];
                 int q = off[1];
                 int r = off[2];
-                if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
+                if (st[0] == 1 && st[1] == 1 && st[2] == 1 && p == q && q == r) {
+                    // one index for all three: C2 can vectorize even if the arrays alias (in place)
+                    for (int i = p, end = p + n; i < end; i++) {
+                        o[i] = a[i] * b[i];
+                    }
+                } else if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
                     for (int i = 0; i < n; i++) {
                         o[p + i] = a[q + i] * b[r + i];
+                    }
+                } else if (st[0] == 1 && st[1] == 1 && st[2] == 0 && p == q) {
+                    float v = b[r];
+                    for (int i = p, end = p + n; i < end; i++) {
+                        o[i] = a[i] * v;
                     }
                 } else if (st[0] == 1 && st[1] == 1 && st[2] == 0) {
                     float v = b[r];
@@ -163,7 +188,12 @@ final class CpuBinary {
                 int p = off[0];
                 int q = off[1];
                 int r = off[2];
-                if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
+                if (st[0] == 1 && st[1] == 1 && st[2] == 1 && p == q && q == r) {
+                    // one index for all three: C2 can vectorize even if the arrays alias (in place)
+                    for (int i = p, end = p + n; i < end; i++) {
+                        o[i] = a[i] / b[i];
+                    }
+                } else if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
                     for (int i = 0; i < n; i++) {
                         o[p + i] = a[q + i] / b[r + i];
                     }

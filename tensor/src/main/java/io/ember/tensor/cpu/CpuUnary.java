@@ -106,7 +106,11 @@ final class CpuUnary {
         Loop.Body body;
         switch (op) {
             case NEG -> body = (o, n, st) -> {
-                if (st[0] == 1 && st[1] == 1) {
+                if (st[0] == 1 && st[1] == 1 && o[0] == o[1]) {
+                    for (int i = o[0], end = o[0] + n; i < end; i++) {
+                        os[i] = -xs[i];
+                    }
+                } else if (st[0] == 1 && st[1] == 1) {
                     for (int i = 0, p = o[0], q = o[1]; i < n; i++) {
                         os[p + i] = -xs[q + i];
                     }
@@ -122,10 +126,15 @@ final class CpuUnary {
                 }
             };
             case RELU -> body = (o, n, st) -> {
-                if (st[0] == 1 && st[1] == 1) {
+                if (st[0] == 1 && st[1] == 1 && o[0] == o[1]) {
+                    // Math.max keeps NaN and is branch-free (a select mispredicts on random signs); one
+                    // index for input and output lets C2 vectorize even when they alias (in place).
+                    for (int i = o[0], end = o[0] + n; i < end; i++) {
+                        os[i] = Math.max(xs[i], 0f);
+                    }
+                } else if (st[0] == 1 && st[1] == 1) {
                     int p = o[0];
                     int q = o[1];
-                    // Math.max keeps NaN and is branch-free (a select here mispredicts on random signs).
                     for (int i = 0; i < n; i++) {
                         os[p + i] = Math.max(xs[q + i], 0f);
                     }
