@@ -51,43 +51,27 @@ JNIEXPORT jint JNICALL Java_io_ember_tensor_cpu_NativeGemm_getThreads(JNIEnv *en
     return p_get_threads != NULL ? p_get_threads() : -1;
 }
 
-/* batch products C_i = alpha op(A_i) op(B_i) + beta C_i, A_i at aOff + i * aStride, and so on. */
-JNIEXPORT void JNICALL Java_io_ember_tensor_cpu_NativeGemm_sgemm(JNIEnv *env, jclass cls,
-        jboolean transA, jboolean transB, jint m, jint n, jint k, jfloat alpha,
-        jfloatArray a, jint aOff, jint lda, jint aStride,
-        jfloatArray b, jint bOff, jint ldb, jint bStride,
-        jfloat beta, jfloatArray c, jint cOff, jint ldc, jint cStride, jint batch) {
-    float *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    float *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
-    float *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
-    if (pa != NULL && pb != NULL && pc != NULL) {
-        for (jint i = 0; i < batch; i++) {
-            p_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                    pa + aOff + (ptrdiff_t) i * aStride, lda, pb + bOff + (ptrdiff_t) i * bStride, ldb,
-                    beta, pc + cOff + (ptrdiff_t) i * cStride, ldc);
-        }
-    }
-    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
-    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
-    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
+/* batch products C_i = alpha op(A_i) op(B_i) + beta C_i, A_i at aOff + i * aStride, and so on.
+   One body for both element types: JTYPE is the JNI scalar, CTYPE the C element, FN the bound cblas. */
+#define EMBER_GEMM(NAME, JTYPE, JARRAY, CTYPE, FN)                                                    \
+JNIEXPORT void JNICALL Java_io_ember_tensor_cpu_NativeGemm_##NAME(JNIEnv *env, jclass cls,           \
+        jboolean transA, jboolean transB, jint m, jint n, jint k, JTYPE alpha,                          \
+        JARRAY a, jint aOff, jint lda, jint aStride, JARRAY b, jint bOff, jint ldb, jint bStride,       \
+        JTYPE beta, JARRAY c, jint cOff, jint ldc, jint cStride, jint batch) {                          \
+    CTYPE *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);                                        \
+    CTYPE *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);                                        \
+    CTYPE *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);                                        \
+    if (pa != NULL && pb != NULL && pc != NULL) {                                                       \
+        for (jint i = 0; i < batch; i++) {                                                              \
+            FN(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,         \
+               pa + aOff + (ptrdiff_t) i * aStride, lda, pb + bOff + (ptrdiff_t) i * bStride, ldb,      \
+               beta, pc + cOff + (ptrdiff_t) i * cStride, ldc);                                         \
+        }                                                                                               \
+    }                                                                                                   \
+    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);                               \
+    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);                       \
+    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);                       \
 }
 
-JNIEXPORT void JNICALL Java_io_ember_tensor_cpu_NativeGemm_dgemm(JNIEnv *env, jclass cls,
-        jboolean transA, jboolean transB, jint m, jint n, jint k, jdouble alpha,
-        jdoubleArray a, jint aOff, jint lda, jint aStride,
-        jdoubleArray b, jint bOff, jint ldb, jint bStride,
-        jdouble beta, jdoubleArray c, jint cOff, jint ldc, jint cStride, jint batch) {
-    double *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    double *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
-    double *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
-    if (pa != NULL && pb != NULL && pc != NULL) {
-        for (jint i = 0; i < batch; i++) {
-            p_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                    pa + aOff + (ptrdiff_t) i * aStride, lda, pb + bOff + (ptrdiff_t) i * bStride, ldb,
-                    beta, pc + cOff + (ptrdiff_t) i * cStride, ldc);
-        }
-    }
-    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
-    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
-    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
-}
+EMBER_GEMM(sgemm, jfloat, jfloatArray, float, p_sgemm)
+EMBER_GEMM(dgemm, jdouble, jdoubleArray, double, p_dgemm)

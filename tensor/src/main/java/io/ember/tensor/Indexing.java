@@ -308,8 +308,8 @@ final class Indexing {
         return out;
     }
 
-    static NDArray indexSelect(NDArray x, int dim, NDArray index) {
-        String op = "indexSelect";
+    /** Checks shared by indexSelect and indexAdd: a non-0-d array, an INT64 index of rank <= 1; returns dim. */
+    private static int checkDimIndex(String op, NDArray x, int dim, NDArray index) {
         if (x.dim() == 0) {
             throw new IllegalArgumentException(op + ": cannot index a 0-d array");
         }
@@ -319,6 +319,12 @@ final class Indexing {
             throw new IllegalArgumentException(op + ": index must be 1-D, got shape " + Arrays.toString(index.shape));
         }
         Views.checkSameDevice(op, x, index);
+        return d;
+    }
+
+    static NDArray indexSelect(NDArray x, int dim, NDArray index) {
+        String op = "indexSelect";
+        int d = checkDimIndex(op, x, dim, index);
         checkRange(op, index, d, x.shape[d], false);
         return select(x, d, flat(index));
     }
@@ -359,16 +365,8 @@ final class Indexing {
 
     static NDArray indexAdd(NDArray x, int dim, NDArray index, NDArray src) {
         String op = "indexAdd";
-        if (x.dim() == 0) {
-            throw new IllegalArgumentException(op + ": cannot index a 0-d array");
-        }
-        int d = Shape.normalizeDim(op, dim, x.dim());
-        checkIndexType(op, index);
-        if (index.dim() > 1) {
-            throw new IllegalArgumentException(op + ": index must be 1-D, got shape " + Arrays.toString(index.shape));
-        }
+        int d = checkDimIndex(op, x, dim, index);
         Views.checkWritable(op, x);
-        Views.checkSameDevice(op, x, index);
         Views.checkSameDevice(op, x, src);
         int[] expected = x.shape.clone();
         expected[d] = index.numel();
