@@ -45,7 +45,13 @@ public final class FashionMnist {
         if (Files.exists(SYSTEM_DIR.resolve("train-images-idx3-ubyte.gz"))) {
             return new FashionMnist(SYSTEM_DIR);
         }
-        return new FashionMnist(SAMPLE_DIR);
+        return sample();
+    }
+
+    /** The shipped sample, found from the repository root or from the examples folder. */
+    public static FashionMnist sample() throws IOException {
+        Path fromExamples = Path.of("data/fashion-mnist-sample");
+        return new FashionMnist(Files.exists(SAMPLE_DIR) || !Files.exists(fromExamples) ? SAMPLE_DIR : fromExamples);
     }
 
     private static DataInputStream open(Path p) throws IOException {
