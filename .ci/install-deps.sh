@@ -7,3 +7,7 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 apt-get install -y -qq --no-install-recommends libopenblas0-pthread >/dev/null
+# gcc: builds Ember's zero-copy GEMM shim (tensor/src/main/native); the build skips it without gcc.
+if ! command -v gcc >/dev/null 2>&1; then
+  apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null
+fi

@@ -98,11 +98,12 @@ public final class Bench {
             FloatPointer pb = new FloatPointer(b.toFloatArray());
             FloatPointer pc = new FloatPointer((long) n * n);
             double flops = 2.0 * n * n * n;
-            int reps = quick ? 1 : Math.max(1, (int) (2e9 / flops));
+            // each timed round lasts ~0.3 s (at ~100 GFLOPS), long enough to even out a noisy shared core
+            int reps = quick ? 1 : Math.max(3, (int) (3e10 / flops));
             Runnable ember = () -> a.matmul(b);
             Runnable raw = () -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
                     openblas.CblasNoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
-            // warm-up, then interleave the two so that both see the same machine state
+            // warm-up, then best of 5 rounds, the two interleaved so that both see the same machine state
             best(quick ? 1 : 3, reps, ember);
             best(quick ? 1 : 3, reps, raw);
             double te = Double.MAX_VALUE;
