@@ -49,11 +49,7 @@ final class Elementwise {
     }
 
     static NDArray binaryScalar(BinaryOp op, NDArray x, double value, boolean reversed) {
-        DType st = scalarType(x.dtype, value);
-        if (op.producesBool() && !op.isLogical() && x.dtype == DType.BOOL && st == DType.INT64) {
-            st = DType.INT64;
-        }
-        NDArray s = scalarOn(st, value, x.device());
+        NDArray s = scalarOn(scalarType(x.dtype, value), value, x.device());
         return reversed ? binary(op, s, x) : binary(op, x, s);
     }
 

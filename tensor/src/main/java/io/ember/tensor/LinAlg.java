@@ -115,7 +115,7 @@ final class LinAlg {
             // [..., M, K] x [K, N]: fold the batch into the rows when that is a view: one GEMM.
             int[] st = Views.viewStrides(a2.shape, a2.strides, new int[] {a2.numel() / Math.max(k1, 1), k1});
             if (st != null && k1 > 0) {
-                NDArray flat = a2.reshape(-1, k1);
+                NDArray flat = new NDArray(a2.storage, new int[] {a2.numel() / k1, k1}, st, a2.offset);
                 out = batched(flat.unsqueeze(0), b2.unsqueeze(0), t).squeeze(0);
                 int[] os = Arrays.copyOf(a2.shape, a2.dim());
                 os[os.length - 1] = n;

@@ -404,14 +404,11 @@ public final class NDArray {
         return c.reshape().getDouble();
     }
 
+    /** A host storage holding exactly this array's elements, row-major, that no array shares. */
     private HostStorage hostContiguous(DType as) {
         NDArray c = to(Device.CPU).to(as);
-        if (!c.isContiguous() || c.offset != 0 || c.storage.size() != c.numel()) {
-            c = c.clone();
-        } else if (c == this) {
-            c = c.clone();
-        }
-        return (HostStorage) c.storage;
+        // to() makes a fresh, full, contiguous array whenever it converts; otherwise copy
+        return (HostStorage) (c == this ? c.clone() : c).storage;
     }
 
     /** A row-major copy of the elements as floats. */

@@ -172,25 +172,7 @@ public final class NNOps {
     /** The gradient of {@link #conv2d} with respect to its bias: gradOut summed over dims 0, 2 and 3. */
     public static NDArray conv2dBackwardBias(NDArray gradOut) {
         check4d("conv2dBackwardBias", "gradOut", gradOut);
-        DType t = gradOut.dtype.toFloating();
-        NDArray g = onCpu(gradOut.to(t));
-        int n = g.shape[0], o = g.shape[1], l = g.shape[2] * g.shape[3];
-        HostStorage hs = (HostStorage) g.storage;
-        float[] f = t == DType.FLOAT32 ? hs.floats() : null;
-        double[] dd = t == DType.FLOAT32 ? null : hs.doubles();
-        double[] sums = new double[o];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < o; j++) {
-                int base = g.offset + (i * o + j) * l;
-                double acc = 0;
-                for (int k = 0; k < l; k++) {
-                    acc += f != null ? f[base + k] : dd[base + k];
-                }
-                sums[j] += acc;
-            }
-        }
-        NDArray out = NDArray.of(sums, o).to(t);
-        return out.to(gradOut.device());
+        return gradOut.to(gradOut.dtype.toFloating()).sum(new int[] {0, 2, 3}, false);
     }
 
     private static void checkGradOut(String op, NDArray gradOut, int[] expected) {
@@ -198,11 +180,6 @@ public final class NNOps {
             throw new IllegalArgumentException(op + ": expected gradOut of shape " + s(expected) + ", got "
                     + s(gradOut.shape));
         }
-    }
-
-    /** A contiguous host copy (the array itself when it already is one). */
-    private static NDArray onCpu(NDArray x) {
-        return x.to(Device.CPU).contiguous();
     }
 
     // ------------------------------------------------------------------ pooling
@@ -343,11 +320,13 @@ public final class NNOps {
         }
     }
 
-    private static int index(String op, long i, int count) {
-        if (i < 0 || i >= count) {
-            throw new IllegalArgumentException(op + ": index " + i + " is out of range for " + count + " embeddings");
+    /** Range check with the embedding ops' own message (before the index kernels see the indices). */
+    private static void checkRange(String op, NDArray indices, int count) {
+        for (long i : indices.toLongArray()) {
+            if (i < 0 || i >= count) {
+                throw new IllegalArgumentException(op + ": index " + i + " is out of range for " + count + " embeddings");
+            }
         }
-        return (int) i;
     }
 
     /** Rows of {@code weight [V, D]} picked by INT64 {@code indices} of any shape: {@code [...indices, D]}. */
@@ -358,22 +337,10 @@ public final class NNOps {
         }
         checkIndices(op, indices);
         Views.checkSameDevice(op, weight, indices);
-        int v = weight.shape[0];
-        int d = weight.shape[1];
-        NDArray w = onCpu(weight);
-        NDArray ix = onCpu(indices);
-        long[] ia = ((HostStorage) ix.storage).longs();
-        int n = ix.numel();
+        checkRange(op, indices, weight.shape[0]);
         int[] outShape = Arrays.copyOf(indices.shape, indices.dim() + 1);
-        outShape[indices.dim()] = d;
-        NDArray out = NDArray.allocate(weight.dtype, Device.CPU, outShape);
-        Object src = ((HostStorage) w.storage).array();
-        Object dst = ((HostStorage) out.storage).array();
-        for (int i = 0; i < n; i++) {
-            int row = index(op, ia[ix.offset + i], v);
-            System.arraycopy(src, w.offset + row * d, dst, i * d, d);
-        }
-        return out.to(weight.device());
+        outShape[indices.dim()] = weight.shape[1];
+        return weight.indexSelect(0, indices.reshape(-1)).view(outShape);
     }
 
     /**
@@ -397,36 +364,14 @@ public final class NNOps {
             throw new IllegalArgumentException(op + ": expected gradOut of shape " + s(indices.shape)
                     + " + [D] (indices " + s(indices.shape) + "), got " + s(gradOut.shape));
         }
+        checkRange(op, indices, numEmbeddings);
         int d = gradOut.shape[indices.dim()];
         DType t = gradOut.dtype.toFloating();
-        NDArray g = onCpu(gradOut.to(t));
-        NDArray ix = onCpu(indices);
-        long[] ia = ((HostStorage) ix.storage).longs();
-        NDArray out = NDArray.allocate(t, Device.CPU, new int[] {numEmbeddings, d});
-        int n = ix.numel();
-        if (t == DType.FLOAT32) {
-            float[] src = ((HostStorage) g.storage).floats();
-            float[] dst = ((HostStorage) out.storage).floats();
-            for (int i = 0; i < n; i++) {
-                int row = index(op, ia[ix.offset + i], numEmbeddings);
-                if (row != paddingIdx) {
-                    for (int j = 0; j < d; j++) {
-                        dst[row * d + j] += src[g.offset + i * d + j];
-                    }
-                }
-            }
-        } else {
-            double[] src = ((HostStorage) g.storage).doubles();
-            double[] dst = ((HostStorage) out.storage).doubles();
-            for (int i = 0; i < n; i++) {
-                int row = index(op, ia[ix.offset + i], numEmbeddings);
-                if (row != paddingIdx) {
-                    for (int j = 0; j < d; j++) {
-                        dst[row * d + j] += src[g.offset + i * d + j];
-                    }
-                }
-            }
+        NDArray out = NDArray.allocate(t, gradOut.device(), new int[] {numEmbeddings, d});
+        out.indexAddInPlace(0, indices.reshape(-1), gradOut.to(t).reshape(-1, d));
+        if (paddingIdx >= 0) {
+            out.select(0, paddingIdx).zeroInPlace();
         }
-        return out.to(gradOut.device());
+        return out;
     }
 }

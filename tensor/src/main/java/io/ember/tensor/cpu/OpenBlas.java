@@ -87,8 +87,9 @@ public final class OpenBlas {
         String own = bytedecoLibrary();
         libraryPath = !foreign.isEmpty() ? foreign.get(0).toString() : own;
         if (foreign.isEmpty() && own != null && !"false".equalsIgnoreCase(System.getProperty(SHARE_WITH_NETLIB))) {
-            shareWithNetlib("blas", own);
-            shareWithNetlib("lapack", own);
+            Set<String> mapped = mappedFiles();
+            shareWithNetlib("blas", own, mapped);
+            shareWithNetlib("lapack", own, mapped);
         }
         // bytedeco's blas_set_num_threads does not reach every OpenBLAS copy it ships; NativeGemm sets the
         // count on the library it binds (measured: CPU time / wall time, OpenBlasThreadsTest).
@@ -133,12 +134,12 @@ public final class OpenBlas {
     }
 
     /** Points netlib at {@code path}, unless the user configured it or netlib's JNI library is already loaded. */
-    private static void shareWithNetlib(String kind, String path) {
+    private static void shareWithNetlib(String kind, String path, Set<String> mappedFiles) {
         String prefix = "dev.ludovic.netlib." + kind + ".";
         if (System.getProperty(prefix + "nativeLib") != null || System.getProperty(prefix + "nativeLibPath") != null) {
             return;
         }
-        for (String mapped : mappedFiles()) {
+        for (String mapped : mappedFiles) {
             if (mapped.contains("libnetlib" + kind + "jni.so")) {
                 return; // already initialised; too late to change, and it loaded no OpenBLAS (none was foreign)
             }
