@@ -175,20 +175,33 @@ class OpenBlasTrapTest {
     }
 
     /**
-     * Why Ember points netlib at its own library: with sharing off, MLlib opens the system libblas.so.3, whose
-     * OpenBLAS 0.3.21 interface layer then resolves OpenBLAS internals to bytedeco's 0.3.31 (already loaded)
-     * and crashes. Runs where libblas.so.3 is Debian's OpenBLAS.
+     * Why Ember points netlib at its own library: with sharing off, MLlib opens the system libblas.so.3, so a
+     * second OpenBLAS (Debian's 0.3.21 interface layer) lands in the process next to bytedeco's 0.3.31, and
+     * its symbols can resolve into the other copy. Whether that crashes depends on the CPU's kernels: on this
+     * project's development machine it is a SIGSEGV in MLlib's dgemm, on CI's it ran through. So the test
+     * asserts what holds everywhere: either the JVM died before MLlib's product passed, or it exited cleanly
+     * with correct results and both copies mapped (the condition Ember's sharing removes). Runs where
+     * libblas.so.3 is Debian's OpenBLAS.
      */
     @Test
-    void load_emberFirstWithoutSharing_systemLibblasCrashesMllib() throws Exception {
+    void load_emberFirstWithoutSharing_mllibMapsSecondOpenBlas() throws Exception {
         assumeLinux();
         assumeSystemOpenBlas();
         Path libblas = Paths.get(systemOpenBlas()).resolveSibling("libblas.so.3");
         assumeTrue(Files.exists(libblas) && libblas.toRealPath().toString().contains("openblas"),
                 "libblas.so.3 is not Debian's OpenBLAS here");
         Result r = fork("emberFirst", "-Dember.openblas.shareWithNetlib=false");
-        assertNotEquals(0, r.exit(), r.out());
-        assertFalse(r.out().contains("PASS mllib dgemm"), r.out());
+        if (r.exit() != 0) {
+            assertFalse(r.out().contains("PASS mllib dgemm"), r.out());
+            return;
+        }
+        assertTrue(r.out().contains("PASS mllib dgemm"), r.out());
+        assertTrue(r.out().contains("PASS ember matmul"), r.out());
+        List<String> mapped = r.mapped();
+        assertTrue(mapped.stream().anyMatch(f -> f.contains("openblas") && isSystemFile(f)),
+                "without sharing, MLlib should map the system OpenBLAS: " + mapped);
+        assertTrue(mapped.stream().anyMatch(f -> f.endsWith("/libopenblas.so.0") && !isSystemFile(f)),
+                "bytedeco's copy should be mapped too: " + mapped);
     }
 
     @Test
