@@ -1,0 +1,22 @@
+package io.ember.autograd;
+
+import io.ember.tensor.NDArray;
+
+/** {@code max(a, 0)}: the gradient passes where the output is positive (0 at 0, like PyTorch). */
+final class Relu extends Node {
+    static Tensor apply(Tensor a) {
+        NDArray out = a.data().relu();
+        if (!Graph.needed(a)) {
+            return Graph.plain("relu", out);
+        }
+        Relu n = new Relu();
+        n.save(out);
+        return Graph.record(n, out, a);
+    }
+
+    @Override
+    NDArray[] backward(NDArray[] g) {
+        NDArray zero = NDArray.zeros(g[0].dtype());
+        return new NDArray[] {NDArray.where(saved(0).gt(0.0), g[0], zero)};
+    }
+}

@@ -1,0 +1,973 @@
+package io.ember.autograd;
+
+import io.ember.tensor.DType;
+import io.ember.tensor.Device;
+import io.ember.tensor.Generator;
+import io.ember.tensor.Index;
+import io.ember.tensor.NDArray;
+import io.ember.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The differentiable tensor users meet, like {@code torch.Tensor}: a raw {@link NDArray} plus its place in the
+ * recorded graph. Ops on tensors that {@link #requiresGrad()} record a {@link Node} ({@link #gradFn()}), and
+ * {@link #backward()} fills {@link #grad()} of the leaves.
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.randn(3, 2).requiresGrad(true);
+ * Tensor loss = x.matmul(w).relu().sum();
+ * loss.backward();
+ * w.grad(); // d loss / d w
+ * }</pre>
+ *
+ * <p>In-place methods ({@code xxxInPlace}) are for updates under {@link Autograd#noGrad()} (optimizers, init);
+ * on a tensor that requires grad they are rejected while the graph is recorded.
+ */
+public final class Tensor {
+    private NDArray data;
+    private final boolean leaf;
+    private boolean requiresGrad;
+    private final Node gradFn;
+    private final int outputNr;
+    private final boolean inference;
+    private Tensor grad;
+    private AccumulateGrad accumulator;
+    private boolean retainsGrad;
+
+    /** A leaf. */
+    Tensor(NDArray data, boolean requiresGrad) {
+        this.data = data;
+        this.leaf = true;
+        this.gradFn = null;
+        this.outputNr = 0;
+        this.inference = Autograd.isInferenceMode();
+        if (requiresGrad) {
+            requiresGrad(true);
+        }
+    }
+
+    /** An op's output in the graph. */
+    Tensor(NDArray data, Node gradFn, int outputNr) {
+        this.data = data;
+        this.leaf = false;
+        this.gradFn = gradFn;
+        this.outputNr = outputNr;
+        this.inference = false;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** Wraps a raw array as a leaf that does not require grad (no copy). */
+    public static Tensor of(NDArray data) {
+        return new Tensor(data, false);
+    }
+
+    public static Tensor of(float[] data, int... shape) {
+        return of(NDArray.of(data, shape));
+    }
+
+    public static Tensor of(double[] data, int... shape) {
+        return of(NDArray.of(data, shape));
+    }
+
+    public static Tensor of(long[] data, int... shape) {
+        return of(NDArray.of(data, shape));
+    }
+
+    public static Tensor of(boolean[] data, int... shape) {
+        return of(NDArray.of(data, shape));
+    }
+
+    public static Tensor scalar(double value) {
+        return of(NDArray.scalar(value));
+    }
+
+    public static Tensor zeros(int... shape) {
+        return of(NDArray.zeros(shape));
+    }
+
+    public static Tensor zeros(DType dtype, int... shape) {
+        return of(NDArray.zeros(dtype, shape));
+    }
+
+    public static Tensor ones(int... shape) {
+        return of(NDArray.ones(shape));
+    }
+
+    public static Tensor ones(DType dtype, int... shape) {
+        return of(NDArray.ones(dtype, shape));
+    }
+
+    public static Tensor full(double value, int... shape) {
+        return of(NDArray.full(value, shape));
+    }
+
+    public static Tensor empty(int... shape) {
+        return of(NDArray.empty(shape));
+    }
+
+    public static Tensor zerosLike(Tensor t) {
+        return of(NDArray.zerosLike(t.data));
+    }
+
+    public static Tensor onesLike(Tensor t) {
+        return of(NDArray.onesLike(t.data));
+    }
+
+    public static Tensor arange(long end) {
+        return of(NDArray.arange(end));
+    }
+
+    public static Tensor arange(double start, double end, double step) {
+        return of(NDArray.arange(start, end, step));
+    }
+
+    public static Tensor linspace(double start, double end, int steps) {
+        return of(NDArray.linspace(start, end, steps));
+    }
+
+    public static Tensor eye(int n) {
+        return of(NDArray.eye(n));
+    }
+
+    public static Tensor rand(int... shape) {
+        return of(NDArray.rand(shape));
+    }
+
+    public static Tensor rand(Generator g, int... shape) {
+        return of(NDArray.rand(g, shape));
+    }
+
+    public static Tensor randn(int... shape) {
+        return of(NDArray.randn(shape));
+    }
+
+    public static Tensor randn(Generator g, int... shape) {
+        return of(NDArray.randn(g, shape));
+    }
+
+    public static Tensor randint(long low, long high, int... shape) {
+        return of(NDArray.randint(low, high, shape));
+    }
+
+    public static Tensor randint(Generator g, long low, long high, int... shape) {
+        return of(NDArray.randint(g, low, high, shape));
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** The raw array (shares storage; changes to it bypass autograd, like PyTorch's {@code .data}). */
+    public NDArray data() {
+        return data;
+    }
+
+    /** Replaces the raw array of a leaf (same shape and dtype), like assigning {@code .data} in PyTorch. */
+    public void setData(NDArray newData) {
+        if (!leaf) {
+            throw new IllegalStateException("setData: only a leaf's data can be replaced; this tensor has gradFn "
+                    + gradFn.name());
+        }
+        this.data = newData;
+    }
+
+    public Shape shape() {
+        return data.shape();
+    }
+
+    public int[] sizes() {
+        return data.shape().toArray();
+    }
+
+    public int size(int dim) {
+        return data.size(dim);
+    }
+
+    public int dim() {
+        return data.dim();
+    }
+
+    public int numel() {
+        return data.numel();
+    }
+
+    public DType dtype() {
+        return data.dtype();
+    }
+
+    public Device device() {
+        return data.device();
+    }
+
+    // ---------------------------------------------------------------- autograd state
+
+    public boolean requiresGrad() {
+        return gradFn != null || requiresGrad;
+    }
+
+    /** Sets whether this leaf records operations for gradients; returns this. */
+    public Tensor requiresGrad(boolean value) {
+        if (!leaf) {
+            if (value) {
+                return this;
+            }
+            throw new IllegalStateException("requiresGrad: only leaf tensors can change requiresGrad; this tensor "
+                    + "was made by " + gradFn.name() + ": use detach() for a tensor without history");
+        }
+        if (value && !data.dtype().isFloating()) {
+            throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require gradients, got "
+                    + data.dtype());
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    public boolean isLeaf() {
+        return leaf;
+    }
+
+    /** The node that made this tensor (null for leaves), like {@code grad_fn}. */
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    int outputNr() {
+        return outputNr;
+    }
+
+    boolean isInference() {
+        return inference;
+    }
+
+    /** The accumulated gradient, or null before the first backward (or after {@link #zeroGrad()}). */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Sets or clears the gradient (shape must match). */
+    public void setGrad(Tensor g) {
+        if (g != null && !g.shape().equals(shape())) {
+            throw new IllegalArgumentException("setGrad: gradient " + g.shape() + " does not match the tensor "
+                    + shape());
+        }
+        this.grad = g;
+    }
+
+    /** Drops the gradient, like PyTorch's {@code zero_grad(set_to_none=True)}. */
+    public void zeroGrad() {
+        this.grad = null;
+    }
+
+    /** Makes a non-leaf keep its gradient after backward, like {@code retain_grad()}. */
+    public Tensor retainGrad() {
+        if (leaf) {
+            return this;
+        }
+        if (gradFn.retained == null) {
+            gradFn.retained = new Tensor[gradFn.numOutputs];
+        }
+        gradFn.retained[outputNr] = this;
+        retainsGrad = true;
+        return this;
+    }
+
+    synchronized void accumulateGrad(NDArray g) {
+        if (!g.shape().equals(data.shape())) {
+            throw new IllegalStateException("backward: gradient " + g.shape() + " does not match the tensor "
+                    + data.shape());
+        }
+        if (grad == null) {
+            NDArray copy = g.dtype() == data.dtype() ? g.clone() : g.to(data.dtype());
+            if (copy == g) {
+                copy = g.clone();
+            }
+            grad = new Tensor(copy, false);
+        } else {
+            grad.data.addInPlace(g);
+        }
+    }
+
+    AccumulateGrad accumulator() {
+        if (accumulator == null) {
+            accumulator = new AccumulateGrad(this);
+        }
+        return accumulator;
+    }
+
+    /** A new leaf sharing this tensor's storage, outside the graph. */
+    public Tensor detach() {
+        return new Tensor(data, false);
+    }
+
+    /** Backward from a one-element tensor (the gradient is 1). */
+    public void backward() {
+        backward(null, false);
+    }
+
+    /** Backward with the gradient of some scalar with respect to this tensor. */
+    public void backward(Tensor gradient) {
+        backward(gradient, false);
+    }
+
+    /**
+     * Computes the gradients of the leaves; {@code retainGraph} keeps the saved tensors so that backward can run
+     * through the same graph again.
+     */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        NDArray g;
+        if (gradient == null) {
+            if (numel() != 1) {
+                throw new IllegalArgumentException("backward: a gradient can be implied only for a one-element "
+                        + "tensor, this one is " + shape() + "; pass backward(gradient)");
+            }
+            g = NDArray.onesLike(data);
+        } else {
+            if (!gradient.shape().equals(shape())) {
+                throw new IllegalArgumentException("backward: gradient " + gradient.shape()
+                        + " does not match the tensor " + shape());
+            }
+            g = gradient.data;
+        }
+        Engine.backward(this, g, retainGraph);
+    }
+
+    // ---------------------------------------------------------------- reading values
+
+    public double item() {
+        return data.item();
+    }
+
+    public float[] toFloatArray() {
+        return data.toFloatArray();
+    }
+
+    public double[] toDoubleArray() {
+        return data.toDoubleArray();
+    }
+
+    public long[] toLongArray() {
+        return data.toLongArray();
+    }
+
+    public double getDouble(int... index) {
+        return data.getDouble(index);
+    }
+
+    @Override
+    public String toString() {
+        String s = data.toString();
+        String suffix = gradFn != null ? ", gradFn=" + gradFn : requiresGrad ? ", requiresGrad=true" : "";
+        if (suffix.isEmpty()) {
+            return s;
+        }
+        int close = s.lastIndexOf(')');
+        return close > 0 ? s.substring(0, close) + suffix + s.substring(close) : s + suffix;
+    }
+
+    // ---------------------------------------------------------------- conversion
+
+    /** This tensor in another dtype (differentiable between floating types); this if already that dtype. */
+    public Tensor to(DType dtype) {
+        return dtype == dtype() ? this : Cast.apply(this, dtype);
+    }
+
+    /** This tensor on another device (differentiable); this if already there. */
+    public Tensor to(Device device) {
+        return device.equals(device()) ? this : ToDevice.apply(this, device);
+    }
+
+    /** A differentiable copy with its own storage. */
+    public Tensor clone() {
+        return Clone.apply(this);
+    }
+
+    public Tensor contiguous() {
+        return data.isContiguous() ? this : Clone.apply(this);
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    public Tensor add(Tensor other) {
+        return Add.apply(this, other, 1.0);
+    }
+
+    /** {@code this + alpha * other}. */
+    public Tensor add(Tensor other, double alpha) {
+        return Add.apply(this, other, alpha);
+    }
+
+    public Tensor add(double value) {
+        return AddScalar.apply(this, value);
+    }
+
+    public Tensor sub(Tensor other) {
+        return Add.apply(this, other, -1.0);
+    }
+
+    public Tensor sub(double value) {
+        return AddScalar.apply(this, -value);
+    }
+
+    /** {@code value - this}. */
+    public Tensor rsub(double value) {
+        return Neg.apply(this).add(value);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Mul.apply(this, other);
+    }
+
+    public Tensor mul(double value) {
+        return MulScalar.apply(this, value);
+    }
+
+    public Tensor div(Tensor other) {
+        return Div.apply(this, other);
+    }
+
+    public Tensor div(double value) {
+        return MulScalar.apply(this, 1.0 / value);
+    }
+
+    /** {@code value / this}. */
+    public Tensor rdiv(double value) {
+        return reciprocal().mul(value);
+    }
+
+    public Tensor pow(double exponent) {
+        return PowScalar.apply(this, exponent);
+    }
+
+    public Tensor pow(Tensor exponent) {
+        throw Todo.of("pow(Tensor)");
+    }
+
+    public Tensor neg() {
+        return Neg.apply(this);
+    }
+
+    public Tensor abs() {
+        throw Todo.of("abs");
+    }
+
+    public Tensor sign() {
+        throw Todo.of("sign");
+    }
+
+    public Tensor square() {
+        return Mul.apply(this, this);
+    }
+
+    public Tensor exp() {
+        return Exp.apply(this);
+    }
+
+    public Tensor log() {
+        return Log.apply(this);
+    }
+
+    public Tensor log1p() {
+        throw Todo.of("log1p");
+    }
+
+    public Tensor sqrt() {
+        throw Todo.of("sqrt");
+    }
+
+    public Tensor rsqrt() {
+        throw Todo.of("rsqrt");
+    }
+
+    public Tensor reciprocal() {
+        throw Todo.of("reciprocal");
+    }
+
+    public Tensor sin() {
+        throw Todo.of("sin");
+    }
+
+    public Tensor cos() {
+        throw Todo.of("cos");
+    }
+
+    public Tensor tanh() {
+        return Tanh.apply(this);
+    }
+
+    public Tensor sigmoid() {
+        return Sigmoid.apply(this);
+    }
+
+    public Tensor relu() {
+        return Relu.apply(this);
+    }
+
+    /** GELU with the exact erf form. */
+    public Tensor gelu() {
+        throw Todo.of("gelu");
+    }
+
+    /** GELU with the tanh approximation. */
+    public Tensor geluTanh() {
+        throw Todo.of("geluTanh");
+    }
+
+    public Tensor silu() {
+        throw Todo.of("silu");
+    }
+
+    public Tensor leakyRelu(double negativeSlope) {
+        throw Todo.of("leakyRelu");
+    }
+
+    public Tensor elu(double alpha) {
+        throw Todo.of("elu");
+    }
+
+    public Tensor floor() {
+        throw Todo.of("floor");
+    }
+
+    public Tensor ceil() {
+        throw Todo.of("ceil");
+    }
+
+    public Tensor round() {
+        throw Todo.of("round");
+    }
+
+    public Tensor clamp(double min, double max) {
+        throw Todo.of("clamp");
+    }
+
+    public Tensor clampMin(double min) {
+        throw Todo.of("clampMin");
+    }
+
+    public Tensor clampMax(double max) {
+        throw Todo.of("clampMax");
+    }
+
+    public Tensor minimum(Tensor other) {
+        throw Todo.of("minimum");
+    }
+
+    public Tensor maximum(Tensor other) {
+        throw Todo.of("maximum");
+    }
+
+    /** Elementwise choice: {@code cond ? x : y} (cond is BOOL, not differentiated). */
+    public static Tensor where(Tensor cond, Tensor x, Tensor y) {
+        throw Todo.of("where");
+    }
+
+    public Tensor maskedFill(Tensor mask, double value) {
+        throw Todo.of("maskedFill");
+    }
+
+    // comparisons: never differentiable, BOOL results
+
+    public Tensor eq(Tensor other) {
+        return of(data.eq(other.data));
+    }
+
+    public Tensor eq(double value) {
+        return of(data.eq(value));
+    }
+
+    public Tensor ne(Tensor other) {
+        return of(data.ne(other.data));
+    }
+
+    public Tensor lt(Tensor other) {
+        return of(data.lt(other.data));
+    }
+
+    public Tensor lt(double value) {
+        return of(data.lt(value));
+    }
+
+    public Tensor le(double value) {
+        return of(data.le(value));
+    }
+
+    public Tensor gt(Tensor other) {
+        return of(data.gt(other.data));
+    }
+
+    public Tensor gt(double value) {
+        return of(data.gt(value));
+    }
+
+    public Tensor ge(double value) {
+        return of(data.ge(value));
+    }
+
+    public Tensor isNan() {
+        return of(data.isNan());
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    public Tensor sum() {
+        return Sum.apply(this, null, false);
+    }
+
+    public Tensor sum(int dim) {
+        return Sum.apply(this, new int[] {dim}, false);
+    }
+
+    public Tensor sum(int dim, boolean keepdim) {
+        return Sum.apply(this, new int[] {dim}, keepdim);
+    }
+
+    public Tensor sum(int[] dims, boolean keepdim) {
+        return Sum.apply(this, dims, keepdim);
+    }
+
+    public Tensor mean() {
+        return Sum.apply(this, null, false).div(Math.max(1, numel()));
+    }
+
+    public Tensor mean(int dim, boolean keepdim) {
+        return mean(new int[] {dim}, keepdim);
+    }
+
+    public Tensor mean(int[] dims, boolean keepdim) {
+        long n = 1;
+        for (int d : dims) {
+            n *= size(Shape.normalizeDim("mean", d, dim()));
+        }
+        return Sum.apply(this, dims, keepdim).div(Math.max(1, n));
+    }
+
+    public Tensor prod() {
+        throw Todo.of("prod");
+    }
+
+    public Tensor prod(int dim, boolean keepdim) {
+        throw Todo.of("prod");
+    }
+
+    /** The largest element (the gradient is shared evenly among ties, like PyTorch). */
+    public Tensor max() {
+        throw Todo.of("max");
+    }
+
+    /** Largest values along {@code dim} and their positions (INT64, not differentiable). */
+    public TensorPair max(int dim, boolean keepdim) {
+        throw Todo.of("max(dim)");
+    }
+
+    public Tensor min() {
+        throw Todo.of("min");
+    }
+
+    public TensorPair min(int dim, boolean keepdim) {
+        throw Todo.of("min(dim)");
+    }
+
+    public Tensor amax(int[] dims, boolean keepdim) {
+        throw Todo.of("amax");
+    }
+
+    public Tensor amin(int[] dims, boolean keepdim) {
+        throw Todo.of("amin");
+    }
+
+    public Tensor argmax(int dim, boolean keepdim) {
+        return of(data.argmax(dim, keepdim));
+    }
+
+    public Tensor argmax() {
+        return of(data.argmax());
+    }
+
+    public Tensor argmin(int dim, boolean keepdim) {
+        return of(data.argmin(dim, keepdim));
+    }
+
+    public Tensor var(int[] dims, boolean unbiased, boolean keepdim) {
+        throw Todo.of("var");
+    }
+
+    public Tensor var(boolean unbiased) {
+        throw Todo.of("var");
+    }
+
+    public Tensor std(int[] dims, boolean unbiased, boolean keepdim) {
+        throw Todo.of("std");
+    }
+
+    public Tensor std(boolean unbiased) {
+        throw Todo.of("std");
+    }
+
+    public Tensor logSumExp(int dim, boolean keepdim) {
+        throw Todo.of("logSumExp");
+    }
+
+    /** The p-norm of all elements. */
+    public Tensor norm(double p) {
+        throw Todo.of("norm");
+    }
+
+    public Tensor norm() {
+        return norm(2);
+    }
+
+    public Tensor softmax(int dim) {
+        return Softmax.apply(this, dim);
+    }
+
+    public Tensor logSoftmax(int dim) {
+        return LogSoftmax.apply(this, dim);
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** Matrix product with PyTorch's rules (1-D, 2-D, batched with broadcasting). */
+    public Tensor matmul(Tensor other) {
+        return MatMul.apply(this, other);
+    }
+
+    public Tensor mm(Tensor other) {
+        if (dim() != 2 || other.dim() != 2) {
+            throw new IllegalArgumentException("mm: expects two 2-D tensors, got " + shape() + " and "
+                    + other.shape());
+        }
+        return MatMul.apply(this, other);
+    }
+
+    public Tensor bmm(Tensor other) {
+        if (dim() != 3 || other.dim() != 3) {
+            throw new IllegalArgumentException("bmm: expects two 3-D tensors, got " + shape() + " and "
+                    + other.shape());
+        }
+        return MatMul.apply(this, other);
+    }
+
+    // ---------------------------------------------------------------- views and shape
+
+    public Tensor reshape(int... shape) {
+        return Reshape.apply(this, shape);
+    }
+
+    public Tensor view(int... shape) {
+        return Reshape.apply(this, shape);
+    }
+
+    public Tensor flatten() {
+        return Reshape.apply(this, new int[] {-1});
+    }
+
+    public Tensor flatten(int startDim, int endDim) {
+        return Reshape.apply(this, data.flatten(startDim, endDim).shape().toArray());
+    }
+
+    public Tensor permute(int... dims) {
+        return Permute.apply(this, dims);
+    }
+
+    public Tensor transpose(int dim0, int dim1) {
+        int n = dim();
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        int a = Shape.normalizeDim("transpose", dim0, n);
+        int b = Shape.normalizeDim("transpose", dim1, n);
+        p[a] = b;
+        p[b] = a;
+        return Permute.apply(this, p);
+    }
+
+    /** Transpose of a matrix (a 0-D or 1-D tensor is returned as is). */
+    public Tensor t() {
+        if (dim() > 2) {
+            throw new IllegalArgumentException("t: expects a tensor of at most 2 dimensions, got " + shape());
+        }
+        return dim() < 2 ? this : transpose(0, 1);
+    }
+
+    public Tensor squeeze() {
+        return Reshape.apply(this, data.squeeze().shape().toArray());
+    }
+
+    public Tensor squeeze(int dim) {
+        return Reshape.apply(this, data.squeeze(dim).shape().toArray());
+    }
+
+    public Tensor unsqueeze(int dim) {
+        return Reshape.apply(this, data.unsqueeze(dim).shape().toArray());
+    }
+
+    public Tensor expand(int... sizes) {
+        return Expand.apply(this, sizes);
+    }
+
+    public Tensor broadcastTo(int... shape) {
+        return Expand.apply(this, shape);
+    }
+
+    public Tensor narrow(int dim, int start, int length) {
+        throw Todo.of("narrow");
+    }
+
+    public Tensor slice(int dim, int start, int end, int step) {
+        throw Todo.of("slice");
+    }
+
+    public Tensor select(int dim, int index) {
+        throw Todo.of("select");
+    }
+
+    /** Basic and advanced indexing, like {@code x[...]}. */
+    public Tensor index(Index... indices) {
+        throw Todo.of("index");
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    public Tensor indexSelect(int dim, Tensor index) {
+        throw Todo.of("indexSelect");
+    }
+
+    public Tensor gather(int dim, Tensor index) {
+        throw Todo.of("gather");
+    }
+
+    /** Out-of-place scatter: a copy of this with {@code src} written at {@code index} along dim. */
+    public Tensor scatter(int dim, Tensor index, Tensor src) {
+        throw Todo.of("scatter");
+    }
+
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        throw Todo.of("scatterAdd");
+    }
+
+    public Tensor indexAdd(int dim, Tensor index, Tensor src) {
+        throw Todo.of("indexAdd");
+    }
+
+    public Tensor maskedSelect(Tensor mask) {
+        throw Todo.of("maskedSelect");
+    }
+
+    // ---------------------------------------------------------------- joining
+
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        throw Todo.of("cat");
+    }
+
+    public static Tensor cat(int dim, Tensor... tensors) {
+        return cat(List.of(tensors), dim);
+    }
+
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        List<Tensor> u = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) {
+            u.add(t.unsqueeze(dim < 0 ? dim + t.dim() + 1 : dim));
+        }
+        return cat(u, dim < 0 ? dim + tensors.get(0).dim() + 1 : dim);
+    }
+
+    public static Tensor stack(int dim, Tensor... tensors) {
+        return stack(List.of(tensors), dim);
+    }
+
+    public List<Tensor> split(int splitSize, int dim) {
+        throw Todo.of("split");
+    }
+
+    public List<Tensor> split(int[] sizes, int dim) {
+        throw Todo.of("split");
+    }
+
+    public List<Tensor> chunk(int chunks, int dim) {
+        throw Todo.of("chunk");
+    }
+
+    public List<Tensor> unbind(int dim) {
+        throw Todo.of("unbind");
+    }
+
+    // ---------------------------------------------------------------- in place (for noGrad updates)
+
+    private void checkInPlace(String op) {
+        if (requiresGrad() && Autograd.isGradEnabled()) {
+            if (leaf) {
+                throw new IllegalStateException(op + ": a leaf tensor " + shape() + " that requires grad cannot be "
+                        + "changed in place while gradients are recorded; do the update inside Autograd.noGrad()");
+            }
+            throw new IllegalStateException(op + ": tensor " + shape() + " is part of the graph (gradFn "
+                    + gradFn.name() + ") and cannot be changed in place; use the out-of-place op");
+        }
+    }
+
+    public Tensor addInPlace(Tensor other) {
+        checkInPlace("addInPlace");
+        data.addInPlace(other.data);
+        return this;
+    }
+
+    public Tensor addInPlace(Tensor other, double alpha) {
+        checkInPlace("addInPlace");
+        data.addInPlace(other.data, alpha);
+        return this;
+    }
+
+    public Tensor subInPlace(Tensor other) {
+        checkInPlace("subInPlace");
+        data.subInPlace(other.data);
+        return this;
+    }
+
+    public Tensor mulInPlace(double value) {
+        checkInPlace("mulInPlace");
+        data.mulInPlace(value);
+        return this;
+    }
+
+    public Tensor mulInPlace(Tensor other) {
+        checkInPlace("mulInPlace");
+        data.mulInPlace(other.data);
+        return this;
+    }
+
+    public Tensor fillInPlace(double value) {
+        checkInPlace("fillInPlace");
+        data.fillInPlace(value);
+        return this;
+    }
+
+    public Tensor zeroInPlace() {
+        checkInPlace("zeroInPlace");
+        data.zeroInPlace();
+        return this;
+    }
+
+    public Tensor copyFrom(Tensor src) {
+        checkInPlace("copyFrom");
+        data.copyFrom(src.data);
+        return this;
+    }
+
+    public Tensor uniformInPlace(Generator g, double low, double high) {
+        checkInPlace("uniformInPlace");
+        data.uniformInPlace(g, low, high);
+        return this;
+    }
+
+    public Tensor normalInPlace(Generator g, double mean, double std) {
+        checkInPlace("normalInPlace");
+        data.normalInPlace(g, mean, std);
+        return this;
+    }
+
+    public Tensor clampInPlace(double min, double max) {
+        checkInPlace("clampInPlace");
+        data.clampInPlace(min, max);
+        return this;
+    }
+}
