@@ -28,7 +28,7 @@ final class ClassTargets {
         int[] s = scores.shape().toArray();
         int[] t = target.shape().toArray();
         if (target.dtype() != DType.INT64) {
-            throw new IllegalArgumentException(op + ": expected target of dtype INT64 (class indices), got "
+            throw new IllegalArgumentException(op + ": expected target of dtype " + DType.INT64 + " (class indices), got "
                     + target.dtype() + " with shape " + target.shape());
         }
         if (s.length == 0) {
