@@ -719,11 +719,8 @@ public final class Tensor {
 
     /** The p-norm of all elements. */
     public Tensor norm(double p) {
-        if (p == 2) {
-            return square().sum().sqrt();
-        }
-        if (p == 1) {
-            return abs().sum();
+        if (p > 0 && !Double.isInfinite(p)) {
+            return Norm.apply(this, p);
         }
         if (p == Double.POSITIVE_INFINITY) {
             return abs().max();
@@ -734,7 +731,7 @@ public final class Tensor {
         if (p == 0) {
             return Tensor.of(data.ne(0.0).sum().to(dtype()));
         }
-        return abs().pow(p).sum().pow(1.0 / p);
+        return abs().pow(p).sum().pow(1.0 / p); // negative p
     }
 
     public Tensor norm() {

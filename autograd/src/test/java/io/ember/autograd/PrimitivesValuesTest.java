@@ -360,4 +360,15 @@ class PrimitivesValuesTest {
         assertEquals(0.5, x.grad().getDouble(0), 1e-15);
         assertTrue(NDArray.of(new float[] {1f}, 1).gelu().dtype() == DType.FLOAT32);
     }
+
+    @Test
+    void norm_zeroVector_zeroGradientNotNaN() {
+        Tensor x = Tensor.zeros(DType.FLOAT64, 3).requiresGrad(true);
+        x.norm().backward();
+        assertArrayEquals(new double[] {0, 0, 0}, x.grad().toDoubleArray(), 0);
+        Tensor y = Tensor.of(new double[] {3, -4}, 2);
+        assertEquals(5, y.norm().item(), 1e-12);
+        assertEquals(7, y.norm(1).item(), 1e-12);
+        assertEquals(Math.cbrt(27 + 64), y.norm(3).item(), 1e-12);
+    }
 }
