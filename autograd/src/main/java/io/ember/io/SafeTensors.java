@@ -245,12 +245,14 @@ public final class SafeTensors {
             e.dtype.decode(b, out, done, count, e.name);
             done += count;
         }
-        return switch (e.dtype.target) {
-            case FLOAT32 -> NDArray.of((float[]) out, e.shape);
-            case FLOAT64 -> NDArray.of((double[]) out, e.shape);
-            case INT64 -> NDArray.of((long[]) out, e.shape);
-            case BOOL -> NDArray.of((boolean[]) out, e.shape);
+        int[] flat = {n};
+        NDArray a = switch (e.dtype.target) {
+            case FLOAT32 -> NDArray.of((float[]) out, flat);
+            case FLOAT64 -> NDArray.of((double[]) out, flat);
+            case INT64 -> NDArray.of((long[]) out, flat);
+            case BOOL -> NDArray.of((boolean[]) out, flat);
         };
+        return a.reshape(e.shape);
     }
 
     /** One tensor's header entry, checked. */
