@@ -1,6 +1,7 @@
 package io.ember.io;
 
 import io.ember.nn.Module;
+import io.ember.optim.Optimizer;
 import io.ember.optim.OptimizerState;
 import io.ember.tensor.Generator;
 import io.ember.tensor.NDArray;
@@ -21,15 +22,16 @@ import java.util.function.Consumer;
  * states and any extra JSON-able values, so that a resumed run continues exactly as if it had not stopped.
  *
  * <pre>{@code
- * Checkpoint.save(file, model, optimizer.stateDict(), scheduler.stateDict(), epoch, step, Map.of("bestLoss", 0.3));
+ * Checkpoint.save(file, model, optimizer, scheduler.stateDict(), epoch, step, Map.of("bestLoss", 0.3));
  * // later, into freshly built objects:
  * Checkpoint ck = Checkpoint.load(file);
- * ck.restore(model, optimizer::loadStateDict, scheduler::loadStateDict);
+ * ck.restore(model, optimizer, scheduler::loadStateDict);
  * long epoch = ck.epoch();
  * }</pre>
  *
  * <p>The file is one safetensors file, written atomically: tensors {@code "model/<key>"} (the state dict) and
- * {@code "optimizer/<key>"} ({@link OptimizerState#tensors()}), and {@code __metadata__}
+ * {@code "optimizer/<key>"} (the {@link OptimizerState#tensors()} of {@link Optimizer#stateDict()}), and
+ * {@code __metadata__}
  * {@code {"format": "ember-checkpoint", "version": "1", "checkpoint": "<json>"}} where the JSON is
  * {@code {"epoch": e, "step": s, "rng": {"global": state, "generators": [state, ...]}, "optimizer": meta or null,
  * "scheduler": map or null, "extra": map}}. Numbers read back as {@code Long} (integers) or {@code Double}.
@@ -65,23 +67,25 @@ public final class Checkpoint {
     // ------------------------------------------------------------------ saving
 
     /**
-     * Saves a checkpoint atomically. {@code optimizer} and {@code scheduler} (their {@code stateDict()}) and
-     * {@code extra} may be null; the global generator's state is always saved, and so are those of
+     * Saves a checkpoint atomically. {@code optimizer}, {@code scheduler} (the scheduler's {@code stateDict()}, a
+     * JSON-able map) and {@code extra} may be null; the global generator's state is always saved, and so are those of
      * {@code generators} (restore them in the same order).
      */
-    public static void save(Path file, Module model, OptimizerState optimizer, Map<String, Object> scheduler,
+    public static void save(Path file, Module model, Optimizer optimizer, Map<String, Object> scheduler,
             long epoch, long step, Map<String, Object> extra, Generator... generators) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        Map<String, String> meta = prepare(model, optimizer, scheduler, epoch, step, extra, generators, tensors);
+        Map<String, String> meta = prepare(model, optimizer == null ? null : optimizer.stateDict(), scheduler, epoch,
+                step, extra, generators, tensors);
         SafeTensors.write(file, tensors, meta);
     }
 
-    /** Writes a checkpoint to a stream (see {@link #save(Path, Module, OptimizerState, Map, long, long, Map,
+    /** Writes a checkpoint to a stream (see {@link #save(Path, Module, Optimizer, Map, long, long, Map,
      * Generator...)}). */
-    public static void save(OutputStream out, Module model, OptimizerState optimizer, Map<String, Object> scheduler,
+    public static void save(OutputStream out, Module model, Optimizer optimizer, Map<String, Object> scheduler,
             long epoch, long step, Map<String, Object> extra, Generator... generators) throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        Map<String, String> meta = prepare(model, optimizer, scheduler, epoch, step, extra, generators, tensors);
+        Map<String, String> meta = prepare(model, optimizer == null ? null : optimizer.stateDict(), scheduler, epoch,
+                step, extra, generators, tensors);
         SafeTensors.write(out, tensors, meta);
     }
 
@@ -236,12 +240,13 @@ public final class Checkpoint {
 
     /**
      * Restores everything into existing objects: the model's weights (strict: same keys and shapes), the optimizer
-     * and scheduler through their {@code loadStateDict} (either may be null to skip it), the global generator's
+     * ({@link Optimizer#loadStateDict}) and the scheduler (its {@code loadStateDict(Map)}; either may be null to
+     * skip it), the global generator's
      * state and the given generators' (as many, in the order saved). Everything that can be checked is checked first;
      * if the optimizer or scheduler rejects its state, the model's weights are put back and nothing else is changed
-     * (the optimizer's and scheduler's own {@code loadStateDict} should themselves change nothing when they fail).
+     * (the optimizer's {@code loadStateDict} changes nothing when it fails; the scheduler's should do the same).
      */
-    public void restore(Module model, Consumer<OptimizerState> optimizer, Consumer<Map<String, Object>> scheduler,
+    public void restore(Module model, Optimizer optimizer, Consumer<Map<String, Object>> scheduler,
             Generator... generators) {
         if (model == null) {
             throw new IllegalArgumentException("Checkpoint.restore: model is null");
@@ -268,7 +273,7 @@ public final class Checkpoint {
                 scheduler.accept(schedulerState);
             }
             if (optimizer != null) {
-                optimizer.accept(optimizerState);
+                optimizer.loadStateDict(optimizerState);
             }
         } catch (RuntimeException e) {
             model.loadStateDict(before, true);
