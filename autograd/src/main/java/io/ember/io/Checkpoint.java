@@ -179,7 +179,8 @@ public final class Checkpoint {
         long epoch = longField(root, "epoch", prefix);
         long step = longField(root, "step", prefix);
         if (!(root.get("rng") instanceof Map<?, ?> rng)) {
-            throw new IllegalArgumentException(prefix + "\"rng\" must be an object, found " + Json.typeOf(root.get("rng")));
+            throw new IllegalArgumentException(prefix + "\"rng\" must be an object, found "
+                    + Json.typeOf(root.get("rng")));
         }
         long global = longField((Map<String, Object>) rng, "global", prefix + "rng: ");
         if (!(rng.get("generators") instanceof List<?> gens)) {

@@ -16,7 +16,8 @@ class JsonTest {
     @Test
     void parse_allValueKinds_givesJavaTypes() {
         Map<String, Object> m = Json.parseObject(
-                " {\"b\": [1, -2.5, 3e2, true, false, null], \"a\": \"x\\\"\\\\\\/\\n\\t\\u00e9\\ud83d\\ude00\", \"c\": {}}\n");
+                " {\"b\": [1, -2.5, 3e2, true, false, null],"
+                + " \"a\": \"x\\\"\\\\\\/\\n\\t\\u00e9\\ud83d\\ude00\", \"c\": {}}\n");
         assertEquals(List.of("b", "a", "c"), List.copyOf(m.keySet())); // insertion order kept
         List<?> b = (List<?>) m.get("b");
         assertEquals(1L, b.get(0));
@@ -62,7 +63,8 @@ class JsonTest {
                 () -> Json.write(Map.of("opt", List.of(1.0, Double.NaN))));
         assertEquals("Json.write: NaN at $.opt[1] has no JSON form", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Json.write(Map.of("t", new Object())));
-        assertTrue(e.getMessage().startsWith("Json.write: java.lang.Object at $.t is not a JSON value"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Json.write: java.lang.Object at $.t is not a JSON value"),
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Json.write(Map.of(1, 2)));
         assertEquals("Json.write: object key 1 at $ is not a string", e.getMessage());
     }
@@ -76,11 +78,13 @@ class JsonTest {
         assertError("NaN", "expected a value at line 1, column 1 (offset 0), found 'N'");
         assertError("1.", "expected a digit at line 1, column 3 (offset 2), found end of input");
         assertError("\"abc", "unterminated string at line 1, column 5 (offset 4), found end of input");
-        assertError("\"a\tb\"", "control character in string (escape it) at line 1, column 3 (offset 2), found '\\u0009'");
+        assertError("\"a\tb\"",
+                "control character in string (escape it) at line 1, column 3 (offset 2), found '\\u0009'");
         assertError("\"\\x\"", "invalid escape at line 1, column 3 (offset 2), found 'x'");
         assertError("{\"a\":1,\"a\":2}", "duplicate key \"a\" at line 1, column 8 (offset 7), found '\"'");
         assertError("{} {}", "expected end of input at line 1, column 4 (offset 3), found '{'");
-        assertError("99999999999999999999", "integer outside the range of a long at line 1, column 1 (offset 0), found '9'");
+        assertError("99999999999999999999",
+                "integer outside the range of a long at line 1, column 1 (offset 0), found '9'");
         assertError("// c\n{}", "expected a value at line 1, column 1 (offset 0), found '/'");
         assertError("", "expected a value at line 1, column 1 (offset 0), found end of input");
     }

@@ -208,7 +208,8 @@ class ModelIOTest {
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ModelIO.load(edited(j -> j.replace("ember-model", "pickle"))));
-        assertTrue(e.getMessage().endsWith("model.json: expected \"format\": \"ember-model\", found a string \"pickle\""),
+        assertTrue(e.getMessage().endsWith(
+                "model.json: expected \"format\": \"ember-model\", found a string \"pickle\""),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ModelIO.load(edited(j -> j.replace("\"hidden\":4", "\"hidden\":\"four\""))));
@@ -230,7 +231,8 @@ class ModelIOTest {
 
         TestNets.Mlp wrong = new TestNets.Mlp(3, 6, 2, 1L);
         float[] before = wrong.forward(input()).toFloatArray();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelIO.loadStateDict(wrong, f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelIO.loadStateDict(wrong, f));
         assertEquals("ModelIO.loadStateDict: " + f + ": loadStateDict: 'w1' has shape [3, 4] in the state dict but"
                 + " [3, 6] in the module", e.getMessage());
         assertArrayEquals(before, wrong.forward(input()).toFloatArray());

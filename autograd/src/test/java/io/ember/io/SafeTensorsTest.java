@@ -198,7 +198,8 @@ class SafeTensorsTest {
 
     // ------------------------------------------------------------------ errors
 
-    private static final String FC1 = "{\"fc1.weight\":{\"dtype\":\"F32\",\"shape\":[16,784],\"data_offsets\":[0,50176]},"
+    private static final String FC1 =
+            "{\"fc1.weight\":{\"dtype\":\"F32\",\"shape\":[16,784],\"data_offsets\":[0,50176]},"
             + "\"fc1.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[50176,50184]}}";
 
     @Test
