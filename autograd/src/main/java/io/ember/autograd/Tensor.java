@@ -439,7 +439,7 @@ public final class Tensor {
     }
 
     public Tensor pow(Tensor exponent) {
-        throw Todo.of("pow(Tensor)");
+        return Pow.apply(this, exponent);
     }
 
     public Tensor neg() {
@@ -447,11 +447,11 @@ public final class Tensor {
     }
 
     public Tensor abs() {
-        throw Todo.of("abs");
+        return Abs.apply(this);
     }
 
     public Tensor sign() {
-        throw Todo.of("sign");
+        return Rounding.apply(this, "sign");
     }
 
     public Tensor square() {
@@ -467,27 +467,27 @@ public final class Tensor {
     }
 
     public Tensor log1p() {
-        throw Todo.of("log1p");
+        return Log1p.apply(this);
     }
 
     public Tensor sqrt() {
-        throw Todo.of("sqrt");
+        return Sqrt.apply(this);
     }
 
     public Tensor rsqrt() {
-        throw Todo.of("rsqrt");
+        return Rsqrt.apply(this);
     }
 
     public Tensor reciprocal() {
-        throw Todo.of("reciprocal");
+        return Reciprocal.apply(this);
     }
 
     public Tensor sin() {
-        throw Todo.of("sin");
+        return Sin.apply(this);
     }
 
     public Tensor cos() {
-        throw Todo.of("cos");
+        return Cos.apply(this);
     }
 
     public Tensor tanh() {
@@ -504,65 +504,65 @@ public final class Tensor {
 
     /** GELU with the exact erf form. */
     public Tensor gelu() {
-        throw Todo.of("gelu");
+        return Gelu.apply(this);
     }
 
     /** GELU with the tanh approximation. */
     public Tensor geluTanh() {
-        throw Todo.of("geluTanh");
+        return GeluTanh.apply(this);
     }
 
     public Tensor silu() {
-        throw Todo.of("silu");
+        return Silu.apply(this);
     }
 
     public Tensor leakyRelu(double negativeSlope) {
-        throw Todo.of("leakyRelu");
+        return LeakyRelu.apply(this, negativeSlope);
     }
 
     public Tensor elu(double alpha) {
-        throw Todo.of("elu");
+        return Elu.apply(this, alpha);
     }
 
     public Tensor floor() {
-        throw Todo.of("floor");
+        return Rounding.apply(this, "floor");
     }
 
     public Tensor ceil() {
-        throw Todo.of("ceil");
+        return Rounding.apply(this, "ceil");
     }
 
     public Tensor round() {
-        throw Todo.of("round");
+        return Rounding.apply(this, "round");
     }
 
     public Tensor clamp(double min, double max) {
-        throw Todo.of("clamp");
+        return Clamp.apply(this, min, max);
     }
 
     public Tensor clampMin(double min) {
-        throw Todo.of("clampMin");
+        return Clamp.apply(this, min, Double.NaN);
     }
 
     public Tensor clampMax(double max) {
-        throw Todo.of("clampMax");
+        return Clamp.apply(this, Double.NaN, max);
     }
 
     public Tensor minimum(Tensor other) {
-        throw Todo.of("minimum");
+        return MinMax.apply(this, other, false);
     }
 
     public Tensor maximum(Tensor other) {
-        throw Todo.of("maximum");
+        return MinMax.apply(this, other, true);
     }
 
     /** Elementwise choice: {@code cond ? x : y} (cond is BOOL, not differentiated). */
     public static Tensor where(Tensor cond, Tensor x, Tensor y) {
-        throw Todo.of("where");
+        return Where.apply(cond, x, y);
     }
 
     public Tensor maskedFill(Tensor mask, double value) {
-        throw Todo.of("maskedFill");
+        return MaskedFill.apply(this, mask, value);
     }
 
     // comparisons: never differentiable, BOOL results
@@ -642,37 +642,37 @@ public final class Tensor {
     }
 
     public Tensor prod() {
-        throw Todo.of("prod");
+        return Prod.apply(this, null, false);
     }
 
     public Tensor prod(int dim, boolean keepdim) {
-        throw Todo.of("prod");
+        return Prod.apply(this, dim, keepdim);
     }
 
     /** The largest element (the gradient is shared evenly among ties, like PyTorch). */
     public Tensor max() {
-        throw Todo.of("max");
+        return Extremum.apply(this, true, null, false);
     }
 
     /** Largest values along {@code dim} and their positions (INT64, not differentiable). */
     public TensorPair max(int dim, boolean keepdim) {
-        throw Todo.of("max(dim)");
+        return MaxDim.apply(this, true, dim, keepdim);
     }
 
     public Tensor min() {
-        throw Todo.of("min");
+        return Extremum.apply(this, false, null, false);
     }
 
     public TensorPair min(int dim, boolean keepdim) {
-        throw Todo.of("min(dim)");
+        return MaxDim.apply(this, false, dim, keepdim);
     }
 
     public Tensor amax(int[] dims, boolean keepdim) {
-        throw Todo.of("amax");
+        return Extremum.apply(this, true, dims, keepdim);
     }
 
     public Tensor amin(int[] dims, boolean keepdim) {
-        throw Todo.of("amin");
+        return Extremum.apply(this, false, dims, keepdim);
     }
 
     public Tensor argmax(int dim, boolean keepdim) {
@@ -688,28 +688,53 @@ public final class Tensor {
     }
 
     public Tensor var(int[] dims, boolean unbiased, boolean keepdim) {
-        throw Todo.of("var");
+        long n = 1;
+        for (int d : dims) {
+            n *= size(Shape.normalizeDim("var", d, dim()));
+        }
+        Tensor centered = sub(mean(dims, true));
+        return centered.square().sum(dims, keepdim).div(Math.max(0, n - (unbiased ? 1 : 0)));
     }
 
     public Tensor var(boolean unbiased) {
-        throw Todo.of("var");
+        Tensor centered = sub(mean());
+        return centered.square().sum().div(Math.max(0, numel() - (unbiased ? 1 : 0)));
     }
 
     public Tensor std(int[] dims, boolean unbiased, boolean keepdim) {
-        throw Todo.of("std");
+        return var(dims, unbiased, keepdim).sqrt();
     }
 
     public Tensor std(boolean unbiased) {
-        throw Todo.of("std");
+        return var(unbiased).sqrt();
     }
 
     public Tensor logSumExp(int dim, boolean keepdim) {
-        throw Todo.of("logSumExp");
+        int d = Shape.normalizeDim("logSumExp", dim, Math.max(1, dim()));
+        Tensor m = Tensor.of(data.amax(new int[] {d}, true));
+        m = Tensor.of(NDArray.where(m.data.isFinite(), m.data, NDArray.zeros(m.dtype())));
+        Tensor r = sub(m).exp().sum(d, true).log().add(m);
+        return keepdim ? r : r.squeeze(d);
     }
 
     /** The p-norm of all elements. */
     public Tensor norm(double p) {
-        throw Todo.of("norm");
+        if (p == 2) {
+            return square().sum().sqrt();
+        }
+        if (p == 1) {
+            return abs().sum();
+        }
+        if (p == Double.POSITIVE_INFINITY) {
+            return abs().max();
+        }
+        if (p == Double.NEGATIVE_INFINITY) {
+            return abs().min();
+        }
+        if (p == 0) {
+            return Tensor.of(data.ne(0.0).sum().to(dtype()));
+        }
+        return abs().pow(p).sum().pow(1.0 / p);
     }
 
     public Tensor norm() {
@@ -811,53 +836,56 @@ public final class Tensor {
     }
 
     public Tensor narrow(int dim, int start, int length) {
-        throw Todo.of("narrow");
+        int d = Shape.normalizeDim("narrow", dim, dim());
+        int s = start < 0 ? start + size(d) : start;
+        data.narrow(d, start, length); // validates
+        return Slice.apply(this, d, s, s + length, 1);
     }
 
     public Tensor slice(int dim, int start, int end, int step) {
-        throw Todo.of("slice");
+        return Slice.apply(this, dim, start, end, step);
     }
 
     public Tensor select(int dim, int index) {
-        throw Todo.of("select");
+        return Select.apply(this, dim, index);
     }
 
     /** Basic and advanced indexing, like {@code x[...]}. */
     public Tensor index(Index... indices) {
-        throw Todo.of("index");
+        return IndexOp.apply(this, indices);
     }
 
     // ---------------------------------------------------------------- indexing
 
     public Tensor indexSelect(int dim, Tensor index) {
-        throw Todo.of("indexSelect");
+        return IndexSelect.apply(this, dim, index);
     }
 
     public Tensor gather(int dim, Tensor index) {
-        throw Todo.of("gather");
+        return Gather.apply(this, dim, index);
     }
 
     /** Out-of-place scatter: a copy of this with {@code src} written at {@code index} along dim. */
     public Tensor scatter(int dim, Tensor index, Tensor src) {
-        throw Todo.of("scatter");
+        return Scatter.apply(this, dim, index, src, false);
     }
 
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
-        throw Todo.of("scatterAdd");
+        return Scatter.apply(this, dim, index, src, true);
     }
 
     public Tensor indexAdd(int dim, Tensor index, Tensor src) {
-        throw Todo.of("indexAdd");
+        return IndexAdd.apply(this, dim, index, src);
     }
 
     public Tensor maskedSelect(Tensor mask) {
-        throw Todo.of("maskedSelect");
+        return MaskedSelect.apply(this, mask);
     }
 
     // ---------------------------------------------------------------- joining
 
     public static Tensor cat(List<Tensor> tensors, int dim) {
-        throw Todo.of("cat");
+        return Cat.apply(tensors, dim);
     }
 
     public static Tensor cat(int dim, Tensor... tensors) {
@@ -877,19 +905,56 @@ public final class Tensor {
     }
 
     public List<Tensor> split(int splitSize, int dim) {
-        throw Todo.of("split");
+        int d = Shape.normalizeDim("split", dim, dim());
+        if (splitSize <= 0) {
+            throw new IllegalArgumentException("split: splitSize must be positive, got " + splitSize);
+        }
+        int n = size(d);
+        List<Tensor> out = new ArrayList<>();
+        for (int at = 0; at < n || (n == 0 && out.isEmpty()); at += splitSize) {
+            out.add(narrow(d, at, Math.min(splitSize, n - at)));
+        }
+        return out;
     }
 
     public List<Tensor> split(int[] sizes, int dim) {
-        throw Todo.of("split");
+        int d = Shape.normalizeDim("split", dim, dim());
+        long total = 0;
+        for (int k : sizes) {
+            if (k < 0) {
+                throw new IllegalArgumentException("split: sizes must be non-negative, got "
+                        + java.util.Arrays.toString(sizes));
+            }
+            total += k;
+        }
+        if (total != size(d)) {
+            throw new IllegalArgumentException("split: sizes " + java.util.Arrays.toString(sizes) + " add up to "
+                    + total + ", but dim " + d + " has size " + size(d) + " (shape " + shape() + ")");
+        }
+        List<Tensor> out = new ArrayList<>(sizes.length);
+        int at = 0;
+        for (int k : sizes) {
+            out.add(narrow(d, at, k));
+            at += k;
+        }
+        return out;
     }
 
     public List<Tensor> chunk(int chunks, int dim) {
-        throw Todo.of("chunk");
+        if (chunks <= 0) {
+            throw new IllegalArgumentException("chunk: chunks must be positive, got " + chunks);
+        }
+        int n = size(Shape.normalizeDim("chunk", dim, dim()));
+        return split(Math.max(1, (n + chunks - 1) / chunks), dim);
     }
 
     public List<Tensor> unbind(int dim) {
-        throw Todo.of("unbind");
+        int d = Shape.normalizeDim("unbind", dim, dim());
+        List<Tensor> out = new ArrayList<>(size(d));
+        for (int i = 0; i < size(d); i++) {
+            out.add(select(d, i));
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- in place (for noGrad updates)

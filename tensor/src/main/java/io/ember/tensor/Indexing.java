@@ -221,14 +221,18 @@ final class Indexing {
         return r.permute(adv.toResult()).contiguous();
     }
 
-    static NDArray indexPut(NDArray x, Index[] indices, NDArray values) {
+    static NDArray indexPut(NDArray x, Index[] indices, NDArray values, boolean accumulate) {
         Views.checkWritable("indexPut", x);
         Views.checkSameDevice("indexPut", x, values);
         Plan p = plan("indexPut", x, indices);
         NDArray v = p.view();
         if (p.arrays().isEmpty()) {
             Views.broadcastTarget("indexPut", values.shape, v.shape);
-            v.copyFrom(values);
+            if (accumulate) {
+                v.addInPlace(values.to(x.dtype));
+            } else {
+                v.copyFrom(values);
+            }
             return x;
         }
         Advanced adv = advanced("indexPut", p);
@@ -245,7 +249,7 @@ final class Indexing {
         Arrays.fill(idxShape, 1);
         idxShape[0] = nb;
         NDArray idx = adv.lin().reshape(idxShape).expand(rows);
-        x.backend().scatter(target, 0, idx, vals, false);
+        x.backend().scatter(target, 0, idx, vals, accumulate);
         if (st == null) {
             vp.copyFrom(target.view(vp.shape));
         }

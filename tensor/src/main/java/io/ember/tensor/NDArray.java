@@ -902,6 +902,11 @@ public final class NDArray {
         return Elementwise.unary(UnaryOp.GELU_TANH, this, 0, 0);
     }
 
+    /** The error function, elementwise. */
+    public NDArray erf() {
+        return Elementwise.unary(UnaryOp.ERF, this, 0, 0);
+    }
+
     public NDArray silu() {
         return Elementwise.unary(UnaryOp.SILU, this, 0, 0);
     }
@@ -1307,7 +1312,15 @@ public final class NDArray {
 
     /** Writes values (broadcast) into the positions {@link #index} selects; returns this. */
     public NDArray indexPut(Index[] indices, NDArray values) {
-        return Indexing.indexPut(this, indices, values);
+        return Indexing.indexPut(this, indices, values, false);
+    }
+
+    /**
+     * Like {@link #indexPut(Index[], NDArray)}; with {@code accumulate} the values are added, and positions that
+     * an advanced index names more than once receive the sum of their values.
+     */
+    public NDArray indexPut(Index[] indices, NDArray values, boolean accumulate) {
+        return Indexing.indexPut(this, indices, values, accumulate);
     }
 
     public NDArray indexSelect(int dim, NDArray index) {

@@ -195,6 +195,7 @@ final class CpuUnary {
             case GELU -> MathFns::gelu;
             case GELU_TANH -> MathFns::geluTanh;
             case SILU -> v -> v * MathFns.sigmoid(v);
+            case ERF -> MathFns::erf;
             case LEAKY_RELU -> v -> v > 0 ? v : a * v;
             case ELU -> v -> v > 0 ? v : a * Math.expm1(v);
             case POW_SCALAR -> v -> Math.pow(v, a);

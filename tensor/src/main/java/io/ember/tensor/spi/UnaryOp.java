@@ -17,6 +17,8 @@ public enum UnaryOp {
     /** GELU with the tanh approximation. */
     GELU_TANH(true),
     SILU(true),
+    /** The error function. */
+    ERF(true),
     /** {@code x > 0 ? x : a * x}. */
     LEAKY_RELU(true),
     /** {@code x > 0 ? x : a * (exp(x) - 1)}. */
