@@ -19,7 +19,7 @@ public class BCELoss extends Loss {
 
     public BCELoss(Tensor weight, Reduction reduction) {
         super(reduction);
-        this.weight = registerBuffer("weight", copyWeight("BCELoss", "weight", weight));
+        this.weight = registerBuffer("weight", copyWeight(weight));
     }
 
     @Override

@@ -20,8 +20,8 @@ public class BCEWithLogitsLoss extends Loss {
 
     public BCEWithLogitsLoss(Tensor weight, Reduction reduction, Tensor posWeight) {
         super(reduction);
-        this.weight = registerBuffer("weight", copyWeight("BCEWithLogitsLoss", "weight", weight));
-        this.posWeight = registerBuffer("pos_weight", copyWeight("BCEWithLogitsLoss", "posWeight", posWeight));
+        this.weight = registerBuffer("weight", copyWeight(weight));
+        this.posWeight = registerBuffer("pos_weight", copyWeight(posWeight));
     }
 
     @Override

@@ -28,7 +28,7 @@ public class CrossEntropyLoss extends Loss {
             throw new IllegalArgumentException("CrossEntropyLoss: labelSmoothing must be in [0, 1], got "
                     + labelSmoothing);
         }
-        this.weight = registerBuffer("weight", copyWeight("CrossEntropyLoss", "weight", weight));
+        this.weight = registerBuffer("weight", copyWeight(weight));
         this.ignoreIndex = ignoreIndex;
         this.labelSmoothing = labelSmoothing;
     }

@@ -52,7 +52,8 @@ public abstract class Loss extends Module {
         return w == null ? null : Tensor.of(w, w.length).to(io.ember.tensor.DType.FLOAT32);
     }
 
-    static Tensor copyWeight(String op, String name, Tensor w) {
+    /** A detached copy of a weight tensor, or null. */
+    static Tensor copyWeight(Tensor w) {
         if (w == null) {
             return null;
         }

@@ -22,7 +22,7 @@ public class NLLLoss extends Loss {
         if (weight != null && weight.dim() != 1) {
             throw new IllegalArgumentException("NLLLoss: expected class weights [C], got " + weight.shape());
         }
-        this.weight = registerBuffer("weight", copyWeight("NLLLoss", "weight", weight));
+        this.weight = registerBuffer("weight", copyWeight(weight));
         this.ignoreIndex = ignoreIndex;
     }
 
