@@ -216,8 +216,11 @@ public abstract class Module {
                 }
             }
             for (Map.Entry<String, Tensor> b : m.buffers.entrySet()) {
-                if (b.getValue() != null) {
-                    b.setValue(Tensor.of(f.apply(b.getValue().data())));
+                Tensor t = b.getValue();
+                if (t != null && t.isLeaf()) {
+                    t.setData(f.apply(t.data())); // same tensor, so layers holding it see the converted data
+                } else if (t != null) {
+                    b.setValue(Tensor.of(f.apply(t.data())));
                 }
             }
         }

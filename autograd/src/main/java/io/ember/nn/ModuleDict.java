@@ -1,0 +1,62 @@
+package io.ember.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Child modules by name in insertion order, like {@code nn.ModuleDict}. It has no forward of its own. */
+public class ModuleDict extends Module {
+    public ModuleDict() {
+    }
+
+    /** Adds a module under a new key (keys contain no '.'); returns this. */
+    public ModuleDict put(String key, Module module) {
+        registerModule(key, module);
+        return this;
+    }
+
+    /** The module under {@code key}. */
+    public Module get(String key) {
+        Module m = namedChildren().get(key);
+        if (m == null) {
+            throw new IllegalArgumentException("ModuleDict: no module '" + key + "'; keys " + keys());
+        }
+        return m;
+    }
+
+    public boolean containsKey(String key) {
+        return namedChildren().containsKey(key);
+    }
+
+    public Set<String> keys() {
+        return namedChildren().keySet();
+    }
+
+    public int size() {
+        return namedChildren().size();
+    }
+
+    /** {"modules": [{name, type, config}, ...]}, or null if a child cannot be rebuilt. */
+    @Override
+    public Map<String, Object> config() {
+        List<Object> list = new ArrayList<>();
+        for (Map.Entry<String, Module> e : namedChildren().entrySet()) {
+            Map<String, Object> s = Cfg.spec(e.getKey(), e.getValue());
+            if (s == null) {
+                return null;
+            }
+            list.add(s);
+        }
+        return Cfg.of("modules", list);
+    }
+
+    @SuppressWarnings("unchecked")
+    static ModuleDict fromConfig(Map<String, Object> cfg) {
+        ModuleDict d = new ModuleDict();
+        for (Object o : Cfg.entries(cfg, "modules")) {
+            d.put(Cfg.s((Map<String, Object>) o, "name"), Cfg.build(o));
+        }
+        return d;
+    }
+}
