@@ -6,5 +6,9 @@ final class RecurrentRegistrations {
     }
 
     static void registerAll() {
+        ModuleRegistry.register("RNN", RNN::fromConfig);
+        ModuleRegistry.register("LSTM", LSTM::fromConfig);
+        ModuleRegistry.register("GRU", GRU::fromConfig);
+        ModuleRegistry.register("MultiheadAttention", MultiheadAttention::fromConfig);
     }
 }

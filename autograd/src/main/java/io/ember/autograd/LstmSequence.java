@@ -1,0 +1,269 @@
+package io.ember.autograd;
+
+import io.ember.tensor.DType;
+import io.ember.tensor.NDArray;
+
+/**
+ * A whole LSTM layer direction as one node: inputs {@code xg = x W_ih^T + b_ih + b_hh} [T, B, 4H] (gates i, f, g, o),
+ * {@code W_hh} [4H, H], h0 and c0 [B, H]; outputs the hidden states [T, B, H], hN and cN. Each step is one GEMM
+ * ({@code h W_hh^T}) plus a fused elementwise pass on the raw arrays; backward walks the steps once, keeping only the
+ * gate activations and the cell and hidden states, and computes {@code dW_hh} with one GEMM over all steps. Optional
+ * per-sequence lengths: beyond its length a sequence keeps its state and outputs zeros.
+ */
+final class LstmSequence extends Node {
+    private final int steps;
+    private final int batch;
+    private final int hidden;
+    private final boolean reverse;
+    private final int[] lengths;
+
+    private LstmSequence(int steps, int batch, int hidden, boolean reverse, int[] lengths) {
+        this.steps = steps;
+        this.batch = batch;
+        this.hidden = hidden;
+        this.reverse = reverse;
+        this.lengths = lengths;
+        this.numOutputs = 3;
+    }
+
+    /** Returns {output, hN, cN}. */
+    static Tensor[] apply(Tensor xg, Tensor wHh, Tensor h0, Tensor c0, int[] lengths, boolean reverse) {
+        int steps = xg.size(0);
+        int batch = xg.size(1);
+        int hidden = wHh.size(1);
+        DType dt = xg.dtype();
+        NDArray x = RnnCellKernels.dense(xg.data());
+        NDArray w = RnnCellKernels.dense(wHh.data().to(dt));
+        NDArray hsArr = RnnCellKernels.zeros(dt, steps + 1, batch, hidden);
+        NDArray csArr = RnnCellKernels.zeros(dt, steps + 1, batch, hidden);
+        NDArray acts = RnnCellKernels.zeros(dt, steps, batch, 4 * hidden);
+        NDArray out = RnnCellKernels.zeros(dt, steps, batch, hidden);
+        NDArray hhArr = RnnCellKernels.zeros(dt, batch, 4 * hidden);
+        int first = reverse ? steps : 0;
+        hsArr.select(0, first).copyFrom(h0.data());
+        csArr.select(0, first).copyFrom(c0.data());
+        LstmSequence n = new LstmSequence(steps, batch, hidden, reverse, lengths);
+        if (dt == DType.FLOAT32) {
+            n.forwardF(RnnCellKernels.f(x), RnnCellKernels.f(hsArr), RnnCellKernels.f(csArr), RnnCellKernels.f(acts),
+                    RnnCellKernels.f(out), w, hsArr, hhArr);
+        } else {
+            n.forwardD(RnnCellKernels.d(x), RnnCellKernels.d(hsArr), RnnCellKernels.d(csArr), RnnCellKernels.d(acts),
+                    RnnCellKernels.d(out), w, hsArr, hhArr);
+        }
+        int last = reverse ? 0 : steps;
+        NDArray hN = hsArr.select(0, last).clone();
+        NDArray cN = csArr.select(0, last).clone();
+        if (!Graph.needed(xg, wHh, h0, c0)) {
+            return new Tensor[] {Graph.plain("lstm", out), Graph.plain("lstm", hN), Graph.plain("lstm", cN)};
+        }
+        n.save(acts, hsArr, csArr, w);
+        Graph.link(n, xg, wHh, h0, c0);
+        return new Tensor[] {Graph.output(n, out, 0), Graph.output(n, hN, 1), Graph.output(n, cN, 2)};
+    }
+
+    @Override
+    NDArray[] backward(NDArray[] grads) {
+        NDArray acts = saved(0);
+        NDArray hsArr = saved(1);
+        NDArray csArr = saved(2);
+        NDArray w = saved(3);
+        DType dt = acts.dtype();
+        NDArray gOut = grads[0] == null ? null : RnnCellKernels.dense(grads[0].to(dt));
+        NDArray dh = grads[1] == null ? RnnCellKernels.zeros(dt, batch, hidden) : grads[1].to(dt).clone();
+        NDArray dc = grads[2] == null ? RnnCellKernels.zeros(dt, batch, hidden) : grads[2].to(dt).clone();
+        dh = RnnCellKernels.dense(dh);
+        dc = RnnCellKernels.dense(dc);
+        NDArray dG = RnnCellKernels.zeros(dt, steps, batch, 4 * hidden);
+        NDArray dhp = RnnCellKernels.zeros(dt, batch, hidden);
+        if (dt == DType.FLOAT32) {
+            backwardF(gOut == null ? null : RnnCellKernels.f(gOut), RnnCellKernels.f(dh), RnnCellKernels.f(dc),
+                    RnnCellKernels.f(dG), RnnCellKernels.f(hsArr), RnnCellKernels.f(csArr), RnnCellKernels.f(acts), w,
+                    dG, dhp);
+        } else {
+            backwardD(gOut == null ? null : RnnCellKernels.d(gOut), RnnCellKernels.d(dh), RnnCellKernels.d(dc),
+                    RnnCellKernels.d(dG), RnnCellKernels.d(hsArr), RnnCellKernels.d(csArr), RnnCellKernels.d(acts), w,
+                    dG, dhp);
+        }
+        NDArray dW = null;
+        if (needsGrad(1)) {
+            dW = RnnCellKernels.zeros(dt, 4 * hidden, hidden);
+            RnnCellKernels.gemm(dG, 0, true, hsArr, reverse ? batch * hidden : 0, false, dW, 4 * hidden, hidden,
+                    steps * batch);
+        }
+        return new NDArray[] {needsGrad(0) ? dG : null, dW, needsGrad(2) ? dh : null, needsGrad(3) ? dc : null};
+    }
+
+    private void forwardF(float[] xg, float[] hs, float[] cs, float[] acts, float[] out, NDArray w, NDArray hsArr,
+            NDArray hhArr) {
+        int b4 = 4 * hidden;
+        float[] hh = RnnCellKernels.f(hhArr);
+        for (int k = 0; k < steps; k++) {
+            int t = reverse ? steps - 1 - k : k;
+            int ps = reverse ? t + 1 : t;
+            int cur = reverse ? t : t + 1;
+            RnnCellKernels.gemm(hsArr, ps * batch * hidden, false, w, 0, true, hhArr, batch, b4, hidden);
+            RnnCellKernels.forRows(batch, b4, (lo, hi) -> {
+                for (int b = lo; b < hi; b++) {
+                    int hp = (ps * batch + b) * hidden;
+                    int hc = (cur * batch + b) * hidden;
+                    if (lengths != null && t >= lengths[b]) {
+                        System.arraycopy(hs, hp, hs, hc, hidden);
+                        System.arraycopy(cs, hp, cs, hc, hidden);
+                        continue;
+                    }
+                    int xo = (t * batch + b) * b4;
+                    int ho = b * b4;
+                    int oo = (t * batch + b) * hidden;
+                    for (int j = 0; j < hidden; j++) {
+                        float i = RnnCellKernels.sigmoid(xg[xo + j] + hh[ho + j]);
+                        float f = RnnCellKernels.sigmoid(xg[xo + hidden + j] + hh[ho + hidden + j]);
+                        float g = RnnCellKernels.tanh(xg[xo + 2 * hidden + j] + hh[ho + 2 * hidden + j]);
+                        float o = RnnCellKernels.sigmoid(xg[xo + 3 * hidden + j] + hh[ho + 3 * hidden + j]);
+                        float c = f * cs[hp + j] + i * g;
+                        float h = o * RnnCellKernels.tanh(c);
+                        acts[xo + j] = i;
+                        acts[xo + hidden + j] = f;
+                        acts[xo + 2 * hidden + j] = g;
+                        acts[xo + 3 * hidden + j] = o;
+                        cs[hc + j] = c;
+                        hs[hc + j] = h;
+                        out[oo + j] = h;
+                    }
+                }
+            });
+        }
+    }
+
+    private void backwardF(float[] gOut, float[] dh, float[] dc, float[] dG, float[] hs, float[] cs, float[] acts,
+            NDArray w, NDArray dGArr, NDArray dhpArr) {
+        int b4 = 4 * hidden;
+        float[] dhp = RnnCellKernels.f(dhpArr);
+        for (int k = steps - 1; k >= 0; k--) {
+            int t = reverse ? steps - 1 - k : k;
+            int ps = reverse ? t + 1 : t;
+            int cur = reverse ? t : t + 1;
+            RnnCellKernels.forRows(batch, b4, (lo, hi) -> {
+                for (int b = lo; b < hi; b++) {
+                    if (lengths != null && t >= lengths[b]) {
+                        continue;
+                    }
+                    int hp = (ps * batch + b) * hidden;
+                    int hc = (cur * batch + b) * hidden;
+                    int xo = (t * batch + b) * b4;
+                    int oo = (t * batch + b) * hidden;
+                    int so = b * hidden;
+                    for (int j = 0; j < hidden; j++) {
+                        float i = acts[xo + j];
+                        float f = acts[xo + hidden + j];
+                        float g = acts[xo + 2 * hidden + j];
+                        float o = acts[xo + 3 * hidden + j];
+                        float tc = RnnCellKernels.tanh(cs[hc + j]);
+                        float dhv = dh[so + j] + (gOut == null ? 0f : gOut[oo + j]);
+                        float dcv = dc[so + j] + dhv * o * (1f - tc * tc);
+                        dG[xo + j] = dcv * g * i * (1f - i);
+                        dG[xo + hidden + j] = dcv * cs[hp + j] * f * (1f - f);
+                        dG[xo + 2 * hidden + j] = dcv * i * (1f - g * g);
+                        dG[xo + 3 * hidden + j] = dhv * tc * o * (1f - o);
+                        dc[so + j] = dcv * f;
+                    }
+                }
+            });
+            if (k == 0 && !needsGrad(2)) {
+                break;
+            }
+            RnnCellKernels.gemm(dGArr, t * batch * b4, false, w, 0, false, dhpArr, batch, hidden, b4);
+            for (int b = 0; b < batch; b++) {
+                if (lengths == null || t < lengths[b]) {
+                    System.arraycopy(dhp, b * hidden, dh, b * hidden, hidden);
+                }
+            }
+        }
+    }
+
+    private void forwardD(double[] xg, double[] hs, double[] cs, double[] acts, double[] out, NDArray w, NDArray hsArr,
+            NDArray hhArr) {
+        int b4 = 4 * hidden;
+        double[] hh = RnnCellKernels.d(hhArr);
+        for (int k = 0; k < steps; k++) {
+            int t = reverse ? steps - 1 - k : k;
+            int ps = reverse ? t + 1 : t;
+            int cur = reverse ? t : t + 1;
+            RnnCellKernels.gemm(hsArr, ps * batch * hidden, false, w, 0, true, hhArr, batch, b4, hidden);
+            RnnCellKernels.forRows(batch, b4, (lo, hi) -> {
+                for (int b = lo; b < hi; b++) {
+                    int hp = (ps * batch + b) * hidden;
+                    int hc = (cur * batch + b) * hidden;
+                    if (lengths != null && t >= lengths[b]) {
+                        System.arraycopy(hs, hp, hs, hc, hidden);
+                        System.arraycopy(cs, hp, cs, hc, hidden);
+                        continue;
+                    }
+                    int xo = (t * batch + b) * b4;
+                    int ho = b * b4;
+                    int oo = (t * batch + b) * hidden;
+                    for (int j = 0; j < hidden; j++) {
+                        double i = RnnCellKernels.sigmoid(xg[xo + j] + hh[ho + j]);
+                        double f = RnnCellKernels.sigmoid(xg[xo + hidden + j] + hh[ho + hidden + j]);
+                        double g = Math.tanh(xg[xo + 2 * hidden + j] + hh[ho + 2 * hidden + j]);
+                        double o = RnnCellKernels.sigmoid(xg[xo + 3 * hidden + j] + hh[ho + 3 * hidden + j]);
+                        double c = f * cs[hp + j] + i * g;
+                        double h = o * Math.tanh(c);
+                        acts[xo + j] = i;
+                        acts[xo + hidden + j] = f;
+                        acts[xo + 2 * hidden + j] = g;
+                        acts[xo + 3 * hidden + j] = o;
+                        cs[hc + j] = c;
+                        hs[hc + j] = h;
+                        out[oo + j] = h;
+                    }
+                }
+            });
+        }
+    }
+
+    private void backwardD(double[] gOut, double[] dh, double[] dc, double[] dG, double[] hs, double[] cs, double[] acts,
+            NDArray w, NDArray dGArr, NDArray dhpArr) {
+        int b4 = 4 * hidden;
+        double[] dhp = RnnCellKernels.d(dhpArr);
+        for (int k = steps - 1; k >= 0; k--) {
+            int t = reverse ? steps - 1 - k : k;
+            int ps = reverse ? t + 1 : t;
+            int cur = reverse ? t : t + 1;
+            RnnCellKernels.forRows(batch, b4, (lo, hi) -> {
+                for (int b = lo; b < hi; b++) {
+                    if (lengths != null && t >= lengths[b]) {
+                        continue;
+                    }
+                    int hp = (ps * batch + b) * hidden;
+                    int hc = (cur * batch + b) * hidden;
+                    int xo = (t * batch + b) * b4;
+                    int oo = (t * batch + b) * hidden;
+                    int so = b * hidden;
+                    for (int j = 0; j < hidden; j++) {
+                        double i = acts[xo + j];
+                        double f = acts[xo + hidden + j];
+                        double g = acts[xo + 2 * hidden + j];
+                        double o = acts[xo + 3 * hidden + j];
+                        double tc = Math.tanh(cs[hc + j]);
+                        double dhv = dh[so + j] + (gOut == null ? 0.0 : gOut[oo + j]);
+                        double dcv = dc[so + j] + dhv * o * (1.0 - tc * tc);
+                        dG[xo + j] = dcv * g * i * (1.0 - i);
+                        dG[xo + hidden + j] = dcv * cs[hp + j] * f * (1.0 - f);
+                        dG[xo + 2 * hidden + j] = dcv * i * (1.0 - g * g);
+                        dG[xo + 3 * hidden + j] = dhv * tc * o * (1.0 - o);
+                        dc[so + j] = dcv * f;
+                    }
+                }
+            });
+            if (k == 0 && !needsGrad(2)) {
+                break;
+            }
+            RnnCellKernels.gemm(dGArr, t * batch * b4, false, w, 0, false, dhpArr, batch, hidden, b4);
+            for (int b = 0; b < batch; b++) {
+                if (lengths == null || t < lengths[b]) {
+                    System.arraycopy(dhp, b * hidden, dh, b * hidden, hidden);
+                }
+            }
+        }
+    }
+}
