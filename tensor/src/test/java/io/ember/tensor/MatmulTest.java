@@ -260,4 +260,26 @@ class MatmulTest {
             assertMatrix(ref2d(aa.select(0, i), b), cc.select(0, i), 1e-4, "batched expanded " + i);
         }
     }
+
+    @Test
+    void backendMatmul_outAtOffsetHoldingValues_isOverwritten() {
+        for (int n : new int[] {3, 64}) { // 3: the Java loop for small products; 64: OpenBLAS
+            NDArray a = NDArray.rand(new Generator(5), 1, n, n);
+            NDArray b = NDArray.rand(new Generator(6), 1, n, n);
+            NDArray big = NDArray.full(7.0, 2 * n * n + 5);
+            NDArray out = big.narrow(0, 5, n * n).view(1, n, n);
+            a.backend().matmul(a, b, out);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0;
+                    for (int p = 0; p < n; p++) {
+                        ref += a.getDouble(0, i, p) * b.getDouble(0, p, j);
+                    }
+                    assertEquals(ref, out.getDouble(0, i, j), 1e-4, "n=" + n + " at " + i + "," + j);
+                }
+            }
+            assertEquals(7.0, big.getDouble(4));
+            assertEquals(7.0, big.getDouble(5 + n * n));
+        }
+    }
 }

@@ -203,7 +203,7 @@ public final class CpuGemm {
         }
     }
 
-    /** Plain loops for small products and INT64, any strides. */
+    /** Plain loops for small products and INT64, any input strides; overwrites the contiguous {@code out}. */
     private static void naive(NDArray a, NDArray b, NDArray out) {
         int batch = a.size(0);
         int m = a.size(1);
@@ -217,6 +217,7 @@ public final class CpuGemm {
         int bs2 = b.stride(2);
         int ao = a.offset();
         int bo = b.offset();
+        int oo = out.offset();
         switch (a.dtype()) {
             case FLOAT32 -> {
                 float[] x = Host.f(a);
@@ -224,7 +225,8 @@ public final class CpuGemm {
                 float[] o = Host.f(out);
                 for (int q = 0; q < batch; q++) {
                     for (int i = 0; i < m; i++) {
-                        int orow = (q * m + i) * n;
+                        int orow = oo + (q * m + i) * n;
+                        java.util.Arrays.fill(o, orow, orow + n, 0f);
                         for (int p = 0; p < k; p++) {
                             float v = x[ao + q * as0 + i * as1 + p * as2];
                             int yb = bo + q * bs0 + p * bs1;
@@ -241,7 +243,8 @@ public final class CpuGemm {
                 double[] o = Host.d(out);
                 for (int q = 0; q < batch; q++) {
                     for (int i = 0; i < m; i++) {
-                        int orow = (q * m + i) * n;
+                        int orow = oo + (q * m + i) * n;
+                        java.util.Arrays.fill(o, orow, orow + n, 0.0);
                         for (int p = 0; p < k; p++) {
                             double v = x[ao + q * as0 + i * as1 + p * as2];
                             int yb = bo + q * bs0 + p * bs1;
@@ -258,7 +261,8 @@ public final class CpuGemm {
                 long[] o = Host.l(out);
                 for (int q = 0; q < batch; q++) {
                     for (int i = 0; i < m; i++) {
-                        int orow = (q * m + i) * n;
+                        int orow = oo + (q * m + i) * n;
+                        java.util.Arrays.fill(o, orow, orow + n, 0L);
                         for (int p = 0; p < k; p++) {
                             long v = x[ao + q * as0 + i * as1 + p * as2];
                             int yb = bo + q * bs0 + p * bs1;

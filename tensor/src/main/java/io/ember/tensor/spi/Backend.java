@@ -62,7 +62,8 @@ public interface Backend {
 
     /**
      * Batched matrix product: a {@code [B, M, K]}, b {@code [B, K, N]}, out {@code [B, M, N]}
-     * contiguous. a and b may be transposed or batch-broadcast (stride 0) views.
+     * contiguous (possibly at an offset in its storage), overwritten whatever it held. a and b may be transposed
+     * or batch-broadcast (stride 0) views.
      */
     void matmul(NDArray a, NDArray b, NDArray out);
 
