@@ -1,0 +1,2 @@
+/** Evaluation metrics: {@link io.ember.metrics.Metrics#accuracy} and {@link io.ember.metrics.ConfusionMatrix}. */
+package io.ember.metrics;
