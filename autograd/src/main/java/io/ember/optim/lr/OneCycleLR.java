@@ -13,7 +13,9 @@ import java.util.Map;
  * then to the minimum. Each phase anneals by cosine ({@code end + (start - end) * (1 + cos(pi * pct)) / 2}) or
  * linearly. With {@code cycleMomentum} the momentum (option {@code beta1} of Adam-like optimizers, else
  * {@code momentum}) moves inversely between {@code maxMomentum} and {@code baseMomentum}. Phase {@code i} ends at step
- * {@code pctStart * totalSteps - 1}, ({@code 2 * pctStart * totalSteps - 2},) {@code totalSteps - 1}.
+ * {@code pctStart * totalSteps - 1}, ({@code 2 * pctStart * totalSteps - 2},) {@code totalSteps - 1}; the last
+ * allowed step, {@code totalSteps}, lies past the end, where rates are kept >= 0 and momentum between its bounds
+ * (PyTorch's linear annealing would go below them there).
  */
 public final class OneCycleLR extends LRScheduler {
     /** How a phase moves between its two values. */
@@ -197,7 +199,8 @@ public final class OneCycleLR extends LRScheduler {
     double lrAt(int group, int epoch) {
         double[] ph = phase(epoch);
         int[] ft = lrFromTo[(int) ph[0]];
-        return anneal(value(group, ft[0]), value(group, ft[1]), ph[1]);
+        // linear annealing overshoots at step totalSteps (pct > 1); PyTorch would set a negative rate there
+        return Math.max(0, anneal(value(group, ft[0]), value(group, ft[1]), ph[1]));
     }
 
     @Override
@@ -211,7 +214,8 @@ public final class OneCycleLR extends LRScheduler {
             double[] ph = phase(lastEpoch);
             int[] ft = momFromTo[(int) ph[0]];
             double[] m = {o.maxMomentum, o.baseMomentum};
-            double mom = anneal(m[ft[0]], m[ft[1]], ph[1]);
+            double mom = Math.min(Math.max(anneal(m[ft[0]], m[ft[1]], ph[1]), Math.min(m[0], m[1])),
+                    Math.max(m[0], m[1]));
             for (ParamGroup g : optimizer.paramGroups()) {
                 g.set(momentumKey, mom);
             }
