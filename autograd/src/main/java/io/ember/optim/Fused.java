@@ -21,14 +21,17 @@ final class Fused {
         return null;
     }
 
-    /** Whether all arrays can take the fused path. */
-    static boolean eligible(NDArray... arrays) {
-        for (NDArray a : arrays) {
-            if (a != null && floats(a) == null) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether the arrays (null ones ignored) can all take the fused path; no varargs array per call. */
+    static boolean eligible(NDArray a, NDArray b, NDArray c) {
+        return ok(a) && ok(b) && ok(c);
+    }
+
+    static boolean eligible(NDArray a, NDArray b, NDArray c, NDArray d, NDArray e) {
+        return ok(a) && ok(b) && ok(c) && ok(d) && ok(e);
+    }
+
+    private static boolean ok(NDArray a) {
+        return a == null || floats(a) != null;
     }
 
     /**

@@ -1,0 +1,2 @@
+/** Helpers for training like {@code torch.nn.utils}: gradient clipping ({@link io.ember.nn.utils.ClipGrad}). */
+package io.ember.nn.utils;
