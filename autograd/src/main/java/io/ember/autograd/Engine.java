@@ -39,6 +39,8 @@ final class Engine {
             }
         }
         Map<Node, NDArray[]> buffers = new IdentityHashMap<>();
+        // whether a buffered gradient is an array no one else holds, which a leaf may then keep without a copy
+        Map<Node, boolean[]> fresh = new IdentityHashMap<>();
         NDArray[] first = new NDArray[start.numOutputs];
         first[start == root.gradFn() ? root.outputNr() : 0] = grad;
         buffers.put(start, first);
@@ -58,6 +60,14 @@ final class Engine {
                 if (n.isReleased()) {
                     throw n.freed();
                 }
+                if (n instanceof AccumulateGrad acc) {
+                    boolean[] f = fresh.remove(n);
+                    if (gradOut[0] != null) {
+                        acc.leaf.accumulateGrad(gradOut[0], f != null && f[0]);
+                    }
+                    continue;
+                }
+                fresh.remove(n);
                 NDArray[] gradIn = n.backward(gradOut);
                 if (!retainGraph && !(n instanceof AccumulateGrad)) {
                     n.release();
@@ -74,8 +84,15 @@ final class Engine {
                             checkBackward(n, i, g);
                         }
                         NDArray[] buf = buffers.computeIfAbsent(next, k -> new NDArray[k.numOutputs]);
+                        boolean[] f = fresh.computeIfAbsent(next, k -> new boolean[k.numOutputs]);
                         int slot = n.nextOutputNr[i];
-                        buf[slot] = buf[slot] == null ? g : buf[slot].add(g);
+                        if (buf[slot] == null) {
+                            buf[slot] = g;
+                            f[slot] = exclusive(n, i, gradIn, gradOut);
+                        } else {
+                            buf[slot] = buf[slot].add(g);
+                            f[slot] = true;
+                        }
                     }
                     if (--deps.get(next)[0] == 0) {
                         if (buffers.containsKey(next)) {
@@ -87,6 +104,29 @@ final class Engine {
                 }
             }
         }
+    }
+
+    /**
+     * Whether gradient {@code i} returned by a primitive is an array of its own: not one of the incoming gradients
+     * (or a view of one) and not shared with another returned gradient. Custom functions may return anything, so
+     * their gradients never count as exclusive.
+     */
+    private static boolean exclusive(Node n, int i, NDArray[] gradIn, NDArray[] gradOut) {
+        if (n.gradientsMayAlias()) {
+            return false;
+        }
+        NDArray g = gradIn[i];
+        for (NDArray o : gradOut) {
+            if (o != null && g.sharesStorage(o)) {
+                return false;
+            }
+        }
+        for (int j = 0; j < gradIn.length; j++) {
+            if (j != i && gradIn[j] != null && g.sharesStorage(gradIn[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A node all of whose incoming gradients were null: its subgraph gets nothing, but its edges still count. */

@@ -144,6 +144,11 @@ public abstract class Function {
         }
 
         @Override
+        boolean gradientsMayAlias() {
+            return true;
+        }
+
+        @Override
         void onRelease() {
             ctx.released = true;
             ctx.saved = null;

@@ -92,8 +92,7 @@ public final class Functions {
 
     /** {@code x W^T + b} for x [..., in], W [out, in], b [out] or null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Addmm.apply(x, weight, bias);
     }
 
     /** The [out, in] averaging matrix of adaptive pooling along one dim (PyTorch's window bounds). */

@@ -71,6 +71,11 @@ public abstract class Node {
         onRelease();
     }
 
+    /** True where backward may return arrays held elsewhere (user code), which a leaf must then copy. */
+    boolean gradientsMayAlias() {
+        return false;
+    }
+
     /** Frees what a subclass keeps outside {@link #save}. */
     void onRelease() {
     }

@@ -16,7 +16,6 @@ final class Relu extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        NDArray zero = NDArray.zeros(g[0].dtype());
-        return new NDArray[] {NDArray.where(saved(0).gt(0.0), g[0], zero)};
+        return new NDArray[] {io.ember.tensor.NNOps.reluBackward(g[0], saved(0))};
     }
 }

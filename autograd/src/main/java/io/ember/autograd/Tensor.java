@@ -272,16 +272,25 @@ public final class Tensor {
     }
 
     synchronized void accumulateGrad(NDArray g) {
+        accumulateGrad(g, false);
+    }
+
+    /** Adds a gradient; an {@code exclusive} one (an array no one else holds) becomes the grad without a copy. */
+    synchronized void accumulateGrad(NDArray g, boolean exclusive) {
         if (!g.shape().equals(data.shape())) {
             throw new IllegalStateException("backward: gradient " + g.shape() + " does not match the tensor "
                     + data.shape());
         }
         if (grad == null) {
-            NDArray copy = g.dtype() == data.dtype() ? g.clone() : g.to(data.dtype());
-            if (copy == g) {
-                copy = g.clone();
+            NDArray own;
+            if (g.dtype() != data.dtype()) {
+                own = g.to(data.dtype());
+            } else if (exclusive && g.isContiguous()) {
+                own = g;
+            } else {
+                own = g.clone();
             }
-            grad = new Tensor(copy, false);
+            grad = new Tensor(own, false);
         } else {
             grad.data.addInPlace(g);
         }

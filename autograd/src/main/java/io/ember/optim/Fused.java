@@ -94,6 +94,10 @@ final class Fused {
         float w1 = 1f - beta1;
         float w2 = 1f - beta2;
         float negStep = -stepSize;
+        if (maxExpAvgSq == null && po == 0 && go == 0 && mo == 0 && vo == 0) {
+            adamPlain(p, g, m, v, n, decay, l2, sign, w1, beta2, w2, negStep, bc2Sqrt, eps);
+            return;
+        }
         if (maxExpAvgSq == null) {
             for (int i = 0; i < n; i++) {
                 float pi = p[po + i];
@@ -134,6 +138,37 @@ final class Fused {
             x[xo + i] = xi;
             float denom = (float) Math.sqrt(xi) / bc2Sqrt + eps;
             p[po + i] = pi + negStep * (mi / denom);
+        }
+    }
+
+    /**
+     * Adam on arrays that start at 0, written with one index so that C2 vectorises it (sqrt and division
+     * included), in the same float operations as the general loop above.
+     */
+    private static void adamPlain(float[] p, float[] g, float[] m, float[] v, int n, float decay, float l2,
+            float sign, float w1, float beta2, float w2, float negStep, float bc2Sqrt, float eps) {
+        if (decay == 1f && l2 == 0f) {
+            for (int i = 0; i < n; i++) {
+                float gi = sign * g[i];
+                float mi = m[i] + w1 * (gi - m[i]);
+                float vi = v[i] * beta2 + w2 * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                p[i] = p[i] + negStep * (mi / ((float) Math.sqrt(vi) / bc2Sqrt + eps));
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float pi = p[i] * decay;
+            float gi = sign * g[i];
+            if (l2 != 0f) {
+                gi = gi + l2 * pi;
+            }
+            float mi = m[i] + w1 * (gi - m[i]);
+            float vi = v[i] * beta2 + w2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi + negStep * (mi / ((float) Math.sqrt(vi) / bc2Sqrt + eps));
         }
     }
 }

@@ -159,4 +159,45 @@ class EngineTest {
         GradCheck.check(in -> in[0].matmul(in[1]), u, Tensor.randn(3, 4).to(DType.FLOAT64).requiresGrad(true));
         GradCheck.check(in -> in[0].matmul(in[1]), v, v.detach().clone().requiresGrad(true));
     }
+
+    @Test
+    void backward_oneGradientToTwoLeaves_leavesGetIndependentArrays() {
+        Tensor a = Tensor.of(new double[] {1, 2}, 2).requiresGrad(true);
+        Tensor b = Tensor.of(new double[] {3, 4}, 2).requiresGrad(true);
+        a.add(b).sum().backward(); // Add hands the same gradient array to both leaves
+        a.grad().data().mulInPlace(10.0);
+        assertArrayEquals(new double[] {1, 1}, b.grad().toDoubleArray(), 0);
+        Tensor w = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
+        Tensor x = Tensor.of(new double[] {1, -1, 2}, 1, 3);
+        Tensor y = Functions.linear(x, w, null);
+        y.backward(Tensor.of(new double[] {1, 1}, 1, 2), true);
+        y.backward(Tensor.of(new double[] {1, 1}, 1, 2), true); // accumulates into the kept (exclusive) array
+        assertArrayEquals(new double[] {2, -2, 4, 2, -2, 4}, w.grad().toDoubleArray(), 0);
+    }
+
+    @Test
+    void linear_matchesLoopAndNamesAddmm() {
+        Tensor x = Tensor.randn(2, 3, 4).to(DType.FLOAT64);
+        Tensor w = Tensor.randn(5, 4).to(DType.FLOAT64);
+        Tensor b = Tensor.randn(5).to(DType.FLOAT64);
+        Tensor y = Functions.linear(x.requiresGrad(true), w.requiresGrad(true), b.requiresGrad(true));
+        assertEquals("AddmmBackward", y.gradFn().name());
+        assertArrayEquals(new int[] {2, 3, 5}, y.sizes());
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int o = 0; o < 5; o++) {
+                    double ref = b.getDouble(o);
+                    for (int k = 0; k < 4; k++) {
+                        ref += x.getDouble(i, j, k) * w.getDouble(o, k);
+                    }
+                    assertEquals(ref, y.getDouble(i, j, o), 1e-12);
+                }
+            }
+        }
+        GradCheck.check(in -> Functions.linear(in[0], in[1], in[2]), x, w, b);
+        GradCheck.check(in -> Functions.linear(in[0], in[1], null), x.detach().clone().requiresGrad(true), w);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Functions.linear(Tensor.ones(2, 3), Tensor.ones(5, 4), null));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[5, 4]"), e.getMessage());
+    }
 }

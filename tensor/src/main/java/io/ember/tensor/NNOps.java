@@ -374,4 +374,23 @@ public final class NNOps {
         }
         return out;
     }
+
+    /**
+     * The gradient of {@code relu}: {@code gradOut} where {@code output} (relu's result) is positive, else 0 (0 at
+     * 0, like PyTorch).
+     */
+    public static NDArray reluBackward(NDArray gradOut, NDArray output) {
+        String op = "reluBackward";
+        if (!java.util.Arrays.equals(gradOut.shape, output.shape)) {
+            throw new IllegalArgumentException(op + ": gradient " + gradOut.shape() + " and output " + output.shape()
+                    + " differ in shape");
+        }
+        Views.checkSameDevice(op, gradOut, output);
+        DType t = DType.promote(gradOut.dtype, output.dtype);
+        NDArray out = NDArray.allocate(t, gradOut.device(), gradOut.shape.clone());
+        if (out.numel() > 0) {
+            gradOut.backend().reluBackward(gradOut.to(t), output.to(t), out);
+        }
+        return out;
+    }
 }

@@ -99,4 +99,22 @@ class NNOpsTest {
         m = message(() -> NNOps.embeddingBackward(NDArray.zeros(2, 4), NDArray.zeros(2), 5, -1));
         assertTrue(m.startsWith("embeddingBackward:") && m.contains("int64"), m);
     }
+
+    @Test
+    void reluBackward_contiguousStridedAndDouble_matchLoop() {
+        for (NDArray y : new NDArray[] {NDArray.randn(new Generator(3), 70, 600).relu(),
+            NDArray.randn(new Generator(4), 600, 70).relu().t(), NDArray.randn(new Generator(5), 9, 7).relu().to(DType.FLOAT64)}) {
+            NDArray g = NDArray.randn(new Generator(6), y.shape().toArray()).to(y.dtype());
+            NDArray out = NNOps.reluBackward(g, y);
+            for (int i = 0; i < y.size(0); i++) {
+                for (int j = 0; j < y.size(1); j++) {
+                    double ref = y.getDouble(i, j) > 0 ? g.getDouble(i, j) : 0;
+                    org.junit.jupiter.api.Assertions.assertEquals(ref, out.getDouble(i, j), 0.0);
+                }
+            }
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NNOps.reluBackward(NDArray.zeros(2, 3), NDArray.zeros(3, 2)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("reluBackward"), e.getMessage());
+    }
 }

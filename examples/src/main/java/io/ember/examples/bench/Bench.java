@@ -38,7 +38,11 @@ public final class Bench {
         Map<String, Workload> available = new LinkedHashMap<>();
         available.put("gemm", Bench::gemm);
         available.put("elementwise", Bench::elementwise);
-        List<String> later = List.of("mlp", "cnn", "infer", "lstm", "spark");
+        available.put("mlp", TrainingBench::mlp);
+        available.put("infer", TrainingBench::infer);
+        available.put("cnn", TrainingBench::cnn);
+        available.put("lstm", TrainingBench::lstm);
+        List<String> later = List.of("spark");
         String wanted = env("WORKLOADS", "all");
         List<String> names = new ArrayList<>();
         if (wanted.equals("all")) {

@@ -78,6 +78,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void reluBackward(NDArray gradOut, NDArray output, NDArray out) {
+        if (!CpuCopy.reluBackward(gradOut, output, out)) {
+            Backend.super.reluBackward(gradOut, output, out);
+        }
+    }
+
+    @Override
     public void reduce(ReduceOp op, NDArray x, int[] dims, NDArray out, NDArray indices, double p) {
         CpuReduce.reduce(op, x, dims, out, indices, p);
     }

@@ -1,5 +1,6 @@
 package io.ember.tensor.cpu;
 
+import io.ember.tensor.DType;
 import io.ember.tensor.NDArray;
 
 /** Strided copy with dtype conversion, fill, and where. */
@@ -263,4 +264,28 @@ final class CpuCopy {
         Loop.forEach(Host.shape(out), ops, body);
     }
 
+
+    /**
+     * Relu's gradient on contiguous float32 arrays in one branch-free pass (a data-dependent branch mispredicts on
+     * random signs); false where the layout or dtype needs the general path.
+     */
+    static boolean reluBackward(NDArray gradOut, NDArray output, NDArray out) {
+        if (out.dtype() != DType.FLOAT32 || gradOut.dtype() != DType.FLOAT32 || output.dtype() != DType.FLOAT32
+                || !gradOut.isContiguous() || !output.isContiguous() || !out.isContiguous()) {
+            return false;
+        }
+        float[] g = Host.f(gradOut);
+        float[] y = Host.f(output);
+        float[] o = Host.f(out);
+        int go = gradOut.offset();
+        int yo = output.offset();
+        int oo = out.offset();
+        int n = out.numel();
+        Parallel.forRange(n, Loop.GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                o[oo + i] = y[yo + i] > 0f ? g[go + i] : 0f;
+            }
+        });
+        return true;
+    }
 }

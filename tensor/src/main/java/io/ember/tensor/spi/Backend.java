@@ -115,4 +115,15 @@ public interface Backend {
 
     /** Gradient of avgPool2d, written to gradInput (zero-filled by the caller). */
     void avgPool2dBackward(NDArray gradOut, int[] params, NDArray gradInput);
+
+    /**
+     * The gradient of relu: {@code out = output > 0 ? gradOut : 0}, all three the same shape and dtype, out
+     * contiguous. The default composes {@link #binary} and {@link #where}; backends may fuse it.
+     */
+    default void reluBackward(NDArray gradOut, NDArray output, NDArray out) {
+        NDArray mask = NDArray.empty(io.ember.tensor.DType.BOOL, output.shape().toArray()).to(output.device());
+        binary(BinaryOp.GT, output, NDArray.zeros(output.dtype()).to(output.device()).expand(output.shape().toArray()),
+                mask);
+        where(mask, gradOut, NDArray.zeros(gradOut.dtype()).to(gradOut.device()).expand(out.shape().toArray()), out);
+    }
 }
