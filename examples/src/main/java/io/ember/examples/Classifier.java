@@ -11,6 +11,7 @@ import io.ember.nn.CrossEntropyLoss;
 import io.ember.nn.Module;
 import io.ember.optim.Adam;
 import io.ember.optim.Optimizer;
+import io.ember.optim.lr.CosineAnnealingLR;
 import io.ember.tensor.NDArray;
 import io.ember.util.ProgressBar;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ final class Classifier {
         DataLoader<List<Tensor>, Batch> loader = DataLoader.builder(TensorDataset.of(trainX, trainY))
                 .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(1).build();
         Optimizer optimizer = new Adam(model.parameters(), lr);
+        // the learning rate follows a cosine from lr down to 0 over the whole run, one scheduler step per batch
+        CosineAnnealingLR schedule = new CosineAnnealingLR(optimizer, epochs * loader.size());
         CrossEntropyLoss criterion = new CrossEntropyLoss();
         double acc = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -43,6 +46,7 @@ final class Classifier {
                     Tensor loss = criterion.forward(model.forward(b.get(0)), b.get(1));
                     loss.backward();
                     optimizer.step();
+                    schedule.step();
                     double l = loss.item();
                     lossSum += l;
                     bar.advance(l, b.batchSize());
