@@ -2,6 +2,7 @@ package io.ember.io;
 
 import io.ember.nn.Module;
 import io.ember.optim.Optimizer;
+import io.ember.optim.lr.LRScheduler;
 import io.ember.optim.OptimizerState;
 import io.ember.tensor.Generator;
 import io.ember.tensor.NDArray;
@@ -77,6 +78,13 @@ public final class Checkpoint {
         Map<String, String> meta = prepare(model, optimizer == null ? null : optimizer.stateDict(), scheduler, epoch,
                 step, extra, generators, tensors);
         SafeTensors.write(file, tensors, meta);
+    }
+
+    /** Saves a checkpoint atomically with a scheduler object (null for none); see the Map form. */
+    public static void save(Path file, Module model, Optimizer optimizer, LRScheduler scheduler, long epoch,
+            long step, Map<String, Object> extra, Generator... generators) {
+        save(file, model, optimizer, scheduler == null ? null : scheduler.stateDict(), epoch, step, extra,
+                generators);
     }
 
     /** Writes a checkpoint to a stream (see {@link #save(Path, Module, Optimizer, Map, long, long, Map,
@@ -247,6 +255,12 @@ public final class Checkpoint {
      * if the optimizer or scheduler rejects its state, the model's weights are put back and nothing else is changed
      * (the optimizer's {@code loadStateDict} changes nothing when it fails; the scheduler's should do the same).
      */
+    public void restore(Module model, Optimizer optimizer, LRScheduler scheduler, Generator... generators) {
+        restore(model, optimizer, scheduler == null ? (Consumer<Map<String, Object>>) null : scheduler::loadStateDict,
+                generators);
+    }
+
+    /** {@link #restore(Module, Optimizer, LRScheduler, Generator...)} with the scheduler's loader as a function. */
     public void restore(Module model, Optimizer optimizer, Consumer<Map<String, Object>> scheduler,
             Generator... generators) {
         if (model == null) {
