@@ -46,6 +46,10 @@ final class CpuPool {
 
     static void maxPool2d(NDArray input, int[] params, NDArray out, NDArray indices) {
         NDArray x = input.contiguous();
+        if (x.dtype() == DType.FLOAT32 && out.isContiguous() && indices.isContiguous()) {
+            MaxPoolF32.run(x, params, out, indices);
+            return;
+        }
         int kh = params[0], kw = params[1], sh = params[2], sw = params[3];
         int ph = params[4], pw = params[5], dh = params[6], dw = params[7];
         int h = x.size(2), w = x.size(3), oh = out.size(2), ow = out.size(3);
