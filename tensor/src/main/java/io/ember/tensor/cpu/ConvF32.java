@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class ConvF32 {
     /** Floats in one column matrix: chunks take as many images as fit (at least one). */
-    static volatile int colsBudget = 1 << 20;
+    static volatile int colsBudget = 1 << 18;
 
     private ConvF32() {
     }
@@ -89,12 +89,11 @@ final class ConvF32 {
                         for (int j = 0; j < og; j++) {
                             int dst = oOff + ((first + i) * g.o + gr * og + j) * l;
                             int src = j * ld + i * l;
-                            if (bias == null) {
-                                System.arraycopy(mat, src, out, dst, l);
-                            } else {
+                            System.arraycopy(mat, src, out, dst, l);
+                            if (bias != null) {
                                 float b = bias[bOff + gr * og + j];
-                                for (int t = 0; t < l; t++) {
-                                    out[dst + t] = mat[src + t] + b;
+                                for (int t = dst; t < dst + l; t++) {
+                                    out[t] += b;
                                 }
                             }
                         }
@@ -104,7 +103,7 @@ final class ConvF32 {
         }
     }
 
-    /** gradInput must be zero-filled by the caller; it is added into. */
+    /** gradInput must be zero-filled by the caller (the general path adds into it, the same-width path stores). */
     static void backwardInput(Geo g, float[] gy, int gyOff, float[] wt, int wOff, float[] gx, int gxOff) {
         int l = g.l(), kk = g.kk(), og = g.og(), nb = g.nb();
         Scratch s = scratch(kk * nb * l, og * nb * l);
@@ -121,9 +120,15 @@ final class ConvF32 {
                 CpuGemm.sgemm(true, false, kk, ld, og, 1f, wt, wOff + grp * og * kk, kk, mat, 0, ld, 0f, cols, 0,
                         ld);
                 Parallel.forRange(m, 1, (lo, hi) -> {
+                    float[] acc = sameWidth(g) ? new float[g.h * g.w] : null;
+                    float[] stage = sameWidth(g) ? new float[g.h * g.w] : null;
                     for (int i = lo; i < hi; i++) {
                         int xo = gxOff + ((first + i) * g.c + gr * g.cg()) * g.h * g.w;
-                        col2im(g, cols, i * l, ld, gx, xo);
+                        if (acc != null) {
+                            col2imSame(g, cols, i * l, ld, gx, xo, acc, stage);
+                        } else {
+                            col2im(g, cols, i * l, ld, gx, xo);
+                        }
                     }
                 });
             }
@@ -185,7 +190,7 @@ final class ConvF32 {
      * The in-bounds column range depends only on kj, so each output row is zeros, a copy, zeros.
      */
     static void im2col(Geo g, float[] x, int xo, float[] cols, int co, int ld) {
-        if (g.sh == 1 && g.sw == 1 && g.ow == g.w) {
+        if (sameWidth(g)) {
             im2colSame(g, x, xo, cols, co, ld);
             return;
         }
@@ -222,6 +227,25 @@ final class ConvF32 {
                 }
             }
         }
+    }
+
+    /** Zeroes columns [0, lo) and [hi, ow) of output rows [y0, y1) of one column-matrix row at base. */
+    private static void zeroWrapped(float[] cols, int base, int ow, int y0, int y1, int lo, int hi) {
+        for (int ox = 0; ox < lo; ox++) {
+            for (int oy = y0; oy < y1; oy++) {
+                cols[base + oy * ow + ox] = 0f;
+            }
+        }
+        for (int ox = hi; ox < ow; ox++) {
+            for (int oy = y0; oy < y1; oy++) {
+                cols[base + oy * ow + ox] = 0f;
+            }
+        }
+    }
+
+    /** Stride 1 and output as wide as the input: {@link #im2colSame} applies. */
+    private static boolean sameWidth(Geo g) {
+        return g.sh == 1 && g.sw == 1 && g.ow == g.w;
     }
 
     /** First output row whose tap at kernel row ki is inside the input (stride 1). */
@@ -264,29 +288,25 @@ final class ConvF32 {
                     int d0 = y0 * ow + lo;
                     int d1 = (y1 - 1) * ow + hi;
                     System.arraycopy(x, plane + d0 + shift, cols, base + d0, d1 - d0);
-                    for (int oy = y0; oy < y1; oy++) {
-                        int r = base + oy * ow;
-                        for (int ox = 0; ox < lo; ox++) {
-                            cols[r + ox] = 0f;
-                        }
-                        for (int ox = hi; ox < ow; ox++) {
-                            cols[r + ox] = 0f;
-                        }
-                    }
+                    zeroWrapped(cols, base, ow, y0, y1, lo, hi);
                 }
             }
         }
     }
 
     /**
-     * The adjoint of {@link #im2colSame}: zeroes the wrapped columns of the (scratch) columns, then adds
-     * each kernel tap's in-bounds rows with one contiguous loop (adding +0 leaves a sum unchanged).
+     * The adjoint of {@link #im2colSame} for one image: each channel plane is summed in {@code acc} and then
+     * stored (the caller zero-filled gradInput, and each plane gets all its terms here). Per kernel tap, the
+     * wrapped columns of the (scratch) columns are zeroed, the in-bounds run is copied into {@code stage} at
+     * its input position, and added with a loop that indexes both arrays alike: C2 (JDK 17) leaves a loop
+     * scalar when its arrays are indexed from different offsets, about 4x slower here.
      */
-    private static void col2imSame(Geo g, float[] cols, int co, int ld, float[] x, int xo) {
-        int w = g.w, ow = g.ow;
+    private static void col2imSame(Geo g, float[] cols, int co, int ld, float[] x, int xo, float[] acc,
+            float[] stage) {
+        int w = g.w, ow = g.ow, hw = g.h * w;
         int row = 0;
         for (int ci = 0; ci < g.cg(); ci++) {
-            int plane = xo + ci * g.h * w;
+            Arrays.fill(acc, 0, hw, 0f);
             for (int ki = 0; ki < g.kh; ki++) {
                 int y0 = rowLo(g, ki);
                 int y1 = rowHi(g, ki, y0);
@@ -298,31 +318,25 @@ final class ConvF32 {
                     }
                     int base = co + row * ld;
                     int shift = (ki * g.dh - g.ph) * w + kj * g.dw - g.pw;
-                    for (int oy = y0; oy < y1; oy++) {
-                        int r = base + oy * ow;
-                        for (int ox = 0; ox < lo; ox++) {
-                            cols[r + ox] = 0f;
-                        }
-                        for (int ox = hi; ox < ow; ox++) {
-                            cols[r + ox] = 0f;
-                        }
-                    }
+                    zeroWrapped(cols, base, ow, y0, y1, lo, hi);
                     int d0 = y0 * ow + lo;
                     int n = (y1 - 1) * ow + hi - d0;
-                    int src = base + d0;
-                    int dst = plane + d0 + shift;
-                    for (int t = 0; t < n; t++) {
-                        x[dst + t] += cols[src + t];
+                    int a = d0 + shift;
+                    System.arraycopy(cols, base + d0, stage, a, n);
+                    for (int d = a; d < a + n; d++) {
+                        acc[d] += stage[d];
                     }
                 }
             }
+            System.arraycopy(acc, 0, x, xo + ci * hw, hw);
         }
     }
 
     /** The adjoint of {@link #im2col}: adds columns [kk, L] (at co, row stride ld) into the image at xo. */
     static void col2im(Geo g, float[] cols, int co, int ld, float[] x, int xo) {
-        if (g.sh == 1 && g.sw == 1 && g.ow == g.w) {
-            col2imSame(g, cols, co, ld, x, xo);
+        if (sameWidth(g)) {
+            int hw = g.h * g.w;
+            col2imSame(g, cols, co, ld, x, xo, new float[hw], new float[hw]);
             return;
         }
         int row = 0;
