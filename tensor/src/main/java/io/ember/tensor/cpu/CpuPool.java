@@ -104,6 +104,20 @@ final class CpuPool {
         float[] gf = fa(gradInput);
         double[] gd = da(gradInput);
         long[] idx = Host.l(ix);
+        if (yf != null && gf != null) {
+            int goff = gradInput.offset(), yoff = gy.offset(), ioff = ix.offset();
+            Parallel.forRange(gy.size(0) * gy.size(1), GRAIN, (lo, hi) -> {
+                for (int p = lo; p < hi; p++) {
+                    int go = goff + p * plane;
+                    int yo = yoff + p * oplane;
+                    int io = ioff + p * oplane;
+                    for (int i = 0; i < oplane; i++) {
+                        gf[go + (int) idx[io + i]] += yf[yo + i];
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(gy.size(0) * gy.size(1), GRAIN, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int go = gradInput.offset() + p * plane;
