@@ -151,6 +151,15 @@ class CnnKernelFastPathTest {
         assertEquals(Float.floatToRawIntBits(Float.NaN), Float.floatToIntBits(v[0]));
         assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(v[2]));
         assertEquals(ninf, v[3]);
+        // Equal infinities tie (first kept): [inf, inf; 1, 2], [5, inf; inf, 1], [1, 2; inf, inf], [-inf, 3; 3, -inf].
+        float inf = Float.POSITIVE_INFINITY;
+        float[] y = {
+            inf, inf, 5, inf, 1, 2, ninf, 3,
+            1, 2, inf, 1, inf, inf, 3, ninf};
+        ValuesIndices q = NNOps.maxPool2d(NDArray.of(y, 1, 1, 2, 8), new int[] {2}, null, null, null, false);
+        assertArrayEquals(new long[] {0, 3, 12, 7}, longs(q.indices()));
+        assertArrayEquals(new int[] {Float.floatToIntBits(inf), Float.floatToIntBits(inf), Float.floatToIntBits(inf),
+            Float.floatToIntBits(3f)}, bits(floats(q.values())));
     }
 
     @Test

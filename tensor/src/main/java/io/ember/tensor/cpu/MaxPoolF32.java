@@ -78,10 +78,12 @@ final class MaxPoolF32 {
     }
 
     /**
-     * 2x2 stride-2 windows fully inside the plane: rows [0, fh), columns [0, fw). For finite windows the
-     * choices are made with sign masks: {@code (a - b) + 0} is negative exactly when b > a (exact for finite
-     * floats, and the {@code + 0} turns the -0 of {@code -0 - +0} into +0, so a tie keeps the first). Windows
-     * with an infinity or NaN take the plain compare loop.
+     * 2x2 stride-2 windows fully inside the plane: rows [0, fh), columns [0, fw). Choices are made without
+     * branches: {@code (a - b) + 0} is negative exactly when b > a (exact for floats that are not NaN and not
+     * equal infinities; the {@code + 0} turns the -0 of {@code -0 - +0} into +0, so a tie keeps the first).
+     * The top and bottom pairs are decided first, then the two winners (which keeps scan order on ties,
+     * since top precedes bottom); the value is read back at the chosen position, so its bits are exact. A
+     * NaN difference (a NaN input, or equal infinities) sends the window to the plain compare loop.
      */
     private static void plane22(float[] x, int xo, int w, float[] o, int oo, long[] idx, int io, int ow,
             int fh, int fw) {
@@ -97,23 +99,19 @@ final class MaxPoolF32 {
                 float b = x[r0 + j + 1];
                 float c = x[r1 + j];
                 float d = x[r1 + j + 1];
-                int k = k0 + j;
-                if ((a - a) + (b - b) + (c - c) + (d - d) != 0f) {
-                    slow22(a, b, c, d, k, w, o, ob + ox, idx, ib + ox);
+                float dt = (a - b) + 0f;
+                float db = (c - d) + 0f;
+                int kt = Float.floatToRawIntBits(dt) >>> 31;
+                int kb = w + (Float.floatToRawIntBits(db) >>> 31);
+                float du = (x[r0 + j + kt] - x[r0 + j + kb]) + 0f;
+                if (dt != dt | db != db | du != du) {
+                    slow22(a, b, c, d, k0 + j, w, o, ob + ox, idx, ib + ox);
                     continue;
                 }
-                int sb = Float.floatToRawIntBits((a - b) + 0f) >> 31;
-                float top = Float.intBitsToFloat(
-                        (Float.floatToRawIntBits(b) & sb) | (Float.floatToRawIntBits(a) & ~sb));
-                int sd = Float.floatToRawIntBits((c - d) + 0f) >> 31;
-                float bottom = Float.intBitsToFloat(
-                        (Float.floatToRawIntBits(d) & sd) | (Float.floatToRawIntBits(c) & ~sd));
-                int su = Float.floatToRawIntBits((top - bottom) + 0f) >> 31;
-                o[ob + ox] = Float.intBitsToFloat(
-                        (Float.floatToRawIntBits(bottom) & su) | (Float.floatToRawIntBits(top) & ~su));
-                int kt = sb & 1;
-                int kb = w + (sd & 1);
-                idx[ib + ox] = k + ((kb & su) | (kt & ~su));
+                int su = Float.floatToRawIntBits(du) >> 31;
+                int k = (kb & su) | (kt & ~su);
+                o[ob + ox] = x[r0 + j + k];
+                idx[ib + ox] = k0 + j + k;
             }
         }
     }
