@@ -46,6 +46,14 @@ final class ConvF32 {
             return oh * ow;
         }
 
+        /**
+         * One GEMM per image, reading and writing gradOut/out in place, when the output channels outnumber the
+         * column rows (the first layer: moving [og, L] blocks would cost more than the larger GEMMs save).
+         */
+        boolean perImage() {
+            return og() > kk();
+        }
+
         /** Images per chunk. */
         int nb() {
             long per = Math.max(1L, (long) Math.max(kk(), og()) * l());
@@ -67,7 +75,7 @@ final class ConvF32 {
     static void forward(Geo g, float[] x, int xOff, float[] wt, int wOff, float[] bias, int bOff, float[] out,
             int oOff) {
         int l = g.l(), kk = g.kk(), og = g.og(), nb = g.nb();
-        Scratch s = scratch(kk * nb * l, og * nb * l);
+        Scratch s = scratch(kk * nb * l, g.perImage() ? 0 : og * nb * l);
         float[] cols = s.cols;
         float[] mat = s.mat;
         for (int n0 = 0; n0 < g.n; n0 += nb) {
@@ -82,14 +90,25 @@ final class ConvF32 {
                         im2col(g, x, xo, cols, i * l, ld);
                     }
                 });
-                CpuGemm.sgemm(false, false, og, ld, kk, 1f, wt, wOff + grp * og * kk, kk, cols, 0, ld, 0f, mat, 0,
-                        ld);
+                if (g.perImage()) {
+                    for (int i = 0; i < m; i++) {
+                        CpuGemm.sgemm(false, false, og, l, kk, 1f, wt, wOff + grp * og * kk, kk, cols, i * l, ld, 0f,
+                                out, oOff + ((first + i) * g.o + gr * og) * l, l);
+                    }
+                } else {
+                    CpuGemm.sgemm(false, false, og, ld, kk, 1f, wt, wOff + grp * og * kk, kk, cols, 0, ld, 0f, mat,
+                            0, ld);
+                }
+                if (g.perImage() && bias == null) {
+                    continue;
+                }
                 Parallel.forRange(m, 1, (lo, hi) -> {
                     for (int i = lo; i < hi; i++) {
                         for (int j = 0; j < og; j++) {
                             int dst = oOff + ((first + i) * g.o + gr * og + j) * l;
-                            int src = j * ld + i * l;
-                            System.arraycopy(mat, src, out, dst, l);
+                            if (!g.perImage()) {
+                                System.arraycopy(mat, j * ld + i * l, out, dst, l);
+                            }
                             if (bias != null) {
                                 float b = bias[bOff + gr * og + j];
                                 for (int t = dst; t < dst + l; t++) {
@@ -106,7 +125,7 @@ final class ConvF32 {
     /** gradInput must be zero-filled by the caller (the general path adds into it, the same-width path stores). */
     static void backwardInput(Geo g, float[] gy, int gyOff, float[] wt, int wOff, float[] gx, int gxOff) {
         int l = g.l(), kk = g.kk(), og = g.og(), nb = g.nb();
-        Scratch s = scratch(kk * nb * l, og * nb * l);
+        Scratch s = scratch(kk * nb * l, g.perImage() ? 0 : og * nb * l);
         float[] cols = s.cols;
         float[] mat = s.mat;
         for (int n0 = 0; n0 < g.n; n0 += nb) {
@@ -115,10 +134,17 @@ final class ConvF32 {
             int first = n0;
             for (int grp = 0; grp < g.groups; grp++) {
                 int gr = grp;
-                Parallel.forRange(m, 1, (lo, hi) -> gather(g, gy, gyOff, first, gr, lo, hi, mat, ld));
                 // cols [kk, m L] = W_g^T [kk, og] x gradOut_g [og, m L]
-                CpuGemm.sgemm(true, false, kk, ld, og, 1f, wt, wOff + grp * og * kk, kk, mat, 0, ld, 0f, cols, 0,
-                        ld);
+                if (g.perImage()) {
+                    for (int i = 0; i < m; i++) {
+                        CpuGemm.sgemm(true, false, kk, l, og, 1f, wt, wOff + grp * og * kk, kk, gy,
+                                gyOff + ((first + i) * g.o + gr * og) * l, l, 0f, cols, i * l, ld);
+                    }
+                } else {
+                    Parallel.forRange(m, 1, (lo, hi) -> gather(g, gy, gyOff, first, gr, lo, hi, mat, ld));
+                    CpuGemm.sgemm(true, false, kk, ld, og, 1f, wt, wOff + grp * og * kk, kk, mat, 0, ld, 0f, cols,
+                            0, ld);
+                }
                 Parallel.forRange(m, 1, (lo, hi) -> {
                     float[] acc = sameWidth(g) ? new float[g.h * g.w] : null;
                     float[] stage = sameWidth(g) ? new float[g.h * g.w] : null;
@@ -138,7 +164,7 @@ final class ConvF32 {
     /** gradWeight must be zero-filled by the caller; it is added into. */
     static void backwardWeight(Geo g, float[] gy, int gyOff, float[] x, int xOff, float[] gw, int gwOff) {
         int l = g.l(), kk = g.kk(), og = g.og(), nb = g.nb();
-        Scratch s = scratch(kk * nb * l, og * nb * l);
+        Scratch s = scratch(kk * nb * l, g.perImage() ? 0 : og * nb * l);
         float[] cols = s.cols;
         float[] mat = s.mat;
         for (int n0 = 0; n0 < g.n; n0 += nb) {
@@ -148,14 +174,24 @@ final class ConvF32 {
             for (int grp = 0; grp < g.groups; grp++) {
                 int gr = grp;
                 Parallel.forRange(m, 1, (lo, hi) -> {
-                    gather(g, gy, gyOff, first, gr, lo, hi, mat, ld);
+                    if (!g.perImage()) {
+                        gather(g, gy, gyOff, first, gr, lo, hi, mat, ld);
+                    }
                     for (int i = lo; i < hi; i++) {
                         int xo = xOff + ((first + i) * g.c + gr * g.cg()) * g.h * g.w;
                         im2col(g, x, xo, cols, i * l, ld);
                     }
                 });
                 // gradW_g [og, kk] += gradOut_g [og, m L] x cols^T [m L, kk]
-                CpuGemm.sgemm(false, true, og, kk, ld, 1f, mat, 0, ld, cols, 0, ld, 1f, gw, gwOff + grp * og * kk, kk);
+                if (g.perImage()) {
+                    for (int i = 0; i < m; i++) {
+                        CpuGemm.sgemm(false, true, og, kk, l, 1f, gy, gyOff + ((first + i) * g.o + gr * og) * l, l,
+                                cols, i * l, ld, 1f, gw, gwOff + grp * og * kk, kk);
+                    }
+                } else {
+                    CpuGemm.sgemm(false, true, og, kk, ld, 1f, mat, 0, ld, cols, 0, ld, 1f, gw, gwOff + grp * og * kk,
+                            kk);
+                }
             }
         }
     }

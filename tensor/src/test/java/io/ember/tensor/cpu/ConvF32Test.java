@@ -36,6 +36,10 @@ class ConvF32Test {
         {2, 2, 3, 3, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1}, // 1x1
         {3, 2, 6, 5, 3, 3, 3, 1, 2, 1, 1, 1, 1, 1}, // stride 1 rows, 2 columns
         {2, 1, 1, 6, 2, 1, 3, 1, 1, 0, 4, 1, 1, 1}, // padding wider than the input: empty taps
+        // more output channels than column rows: one GEMM per image, in place
+        {5, 1, 6, 6, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1}, // first-layer shape
+        {3, 2, 5, 7, 8, 1, 2, 2, 1, 0, 1, 1, 1, 1}, // stride 2 rows
+        {3, 4, 5, 5, 8, 1, 1, 1, 1, 0, 0, 1, 1, 2}, // 1x1, groups
     };
 
     static int outLen(int in, int k, int s, int p, int d) {
@@ -158,6 +162,7 @@ class ConvF32Test {
     void convF32_offsetAndStridedInputs_matchDirectLoops() {
         check(CASES[0], 1 << 20, 2, true, 99);
         check(CASES[5], 1, 1, true, 98);
+        check(CASES[10], 1 << 20, 2, true, 97);
     }
 
     @Test
