@@ -7,6 +7,7 @@
 #include <jni.h>
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int,
                          float, float *, int);
@@ -15,11 +16,31 @@ typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, i
 
 typedef void (*set_threads_fn)(int);
 typedef int (*get_threads_fn)(void);
+typedef char *(*corename_fn)(void);
 
 static sgemm_fn p_sgemm = NULL;
 static dgemm_fn p_dgemm = NULL;
 static set_threads_fn p_set_threads = NULL;
 static get_threads_fn p_get_threads = NULL;
+static corename_fn p_corename = NULL;
+
+/* Sets an environment variable of this process unless it is set already (OpenBLAS reads OPENBLAS_CORETYPE
+   when it loads, so this must run before OpenBLAS is loaded). */
+JNIEXPORT jboolean JNICALL Java_io_ember_tensor_cpu_NativeGemm_setenvIfAbsent(JNIEnv *env, jclass cls,
+        jstring name, jstring value) {
+    const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+    const char *v = n == NULL ? NULL : (*env)->GetStringUTFChars(env, value, NULL);
+    int rc = n != NULL && v != NULL ? setenv(n, v, 0) : -1;
+    if (v != NULL) (*env)->ReleaseStringUTFChars(env, value, v);
+    if (n != NULL) (*env)->ReleaseStringUTFChars(env, name, n);
+    return rc == 0 ? JNI_TRUE : JNI_FALSE;
+}
+
+/* The kernel family OpenBLAS chose at load time (e.g. "Haswell", "SkylakeX"), or null. */
+JNIEXPORT jstring JNICALL Java_io_ember_tensor_cpu_NativeGemm_coreName(JNIEnv *env, jclass cls) {
+    char *name = p_corename != NULL ? p_corename() : NULL;
+    return name != NULL ? (*env)->NewStringUTF(env, name) : NULL;
+}
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
@@ -39,6 +60,7 @@ JNIEXPORT jboolean JNICALL Java_io_ember_tensor_cpu_NativeGemm_bind(JNIEnv *env,
        the thread count is set on the library bound here, explicitly. */
     p_set_threads = (set_threads_fn) dlsym(h, "openblas_set_num_threads");
     p_get_threads = (get_threads_fn) dlsym(h, "openblas_get_num_threads");
+    p_corename = (corename_fn) dlsym(h, "openblas_get_corename");
     return p_sgemm != NULL && p_dgemm != NULL && p_set_threads != NULL && p_get_threads != NULL
         ? JNI_TRUE : JNI_FALSE;
 }

@@ -48,6 +48,43 @@ final class NativeGemm {
     }
 
     private static boolean load() {
+        if (!loadLibrary()) {
+            return false;
+        }
+        OpenBlas.load();
+        String lib = OpenBlas.libraryPath();
+        if (lib == null) {
+            reason = "OpenBLAS library path unknown";
+            return false;
+        }
+        if (!bind(lib)) {
+            reason = "could not bind cblas_sgemm in " + lib;
+            return false;
+        }
+        setThreads(io.ember.tensor.Threads.get());
+        reason = "zero-copy GEMM on " + lib;
+        return true;
+    }
+
+    private static Boolean libraryLoaded;
+    /** Its own lock: OpenBlas.load (holding OpenBlas's lock) calls loadLibrary, and load() calls OpenBlas.load. */
+    private static final Object LIBRARY_LOCK = new Object();
+
+    /**
+     * Loads the shim library itself (it needs no OpenBLAS until {@link #bind}); false, with {@link #status()}
+     * saying why, where it is absent or disabled.
+     */
+    static boolean loadLibrary() {
+        synchronized (LIBRARY_LOCK) {
+            return loadLibraryLocked();
+        }
+    }
+
+    private static boolean loadLibraryLocked() {
+        if (libraryLoaded != null) {
+            return libraryLoaded;
+        }
+        libraryLoaded = false;
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
             reason = "disabled by -D" + PROPERTY + "=false";
             return false;
@@ -62,22 +99,11 @@ final class NativeGemm {
                 LOG.info("Ember: zero-copy GEMM shim not found; GEMM copies operands into native buffers");
                 return false;
             }
-            OpenBlas.load();
-            String lib = OpenBlas.libraryPath();
-            if (lib == null) {
-                reason = "OpenBLAS library path unknown";
-                return false;
-            }
             Path tmp = Files.createTempFile("emberblas", ".so");
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             tmp.toFile().deleteOnExit();
             System.load(tmp.toAbsolutePath().toString());
-            if (!bind(lib)) {
-                reason = "could not bind cblas_sgemm in " + lib;
-                return false;
-            }
-            setThreads(io.ember.tensor.Threads.get());
-            reason = "zero-copy GEMM on " + lib;
+            libraryLoaded = true;
             return true;
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             reason = "shim failed to load: " + e;
@@ -97,6 +123,12 @@ final class NativeGemm {
     static native void setThreads(int n);
 
     static native int getThreads();
+
+    /** setenv(name, value, 0) in this process; only after {@link #loadLibrary()} returned true. */
+    static native boolean setenvIfAbsent(String name, String value);
+
+    /** The kernel family the bound OpenBLAS chose ("Haswell", "SkylakeX", ...), or null; after binding. */
+    static native String coreName();
 
     static native void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
             float[] a, int aOff, int lda, int aStride, float[] b, int bOff, int ldb, int bStride,

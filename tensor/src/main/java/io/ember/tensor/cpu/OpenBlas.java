@@ -83,6 +83,7 @@ public final class OpenBlas {
                     + ALLOW_FOREIGN + "=true). Ember's BLAS calls run on it; LAPACK functions missing from it "
                     + "end the JVM with 'symbol lookup error'. Load Ember first to avoid this.");
         }
+        OpenBlasCoreType.apply();
         Loader.load(openblas.class);
         String own = bytedecoLibrary();
         libraryPath = !foreign.isEmpty() ? foreign.get(0).toString() : own;
@@ -105,6 +106,15 @@ public final class OpenBlas {
     public static String libraryPath() {
         load();
         return libraryPath;
+    }
+
+    /**
+     * The kernel family OpenBLAS chose when it loaded ("Haswell", "SkylakeX", ...; see
+     * {@code OPENBLAS_CORETYPE} and {@code -Dember.openblas.coretype}), or null where unknown.
+     */
+    public static String coreName() {
+        load();
+        return OpenBlasCoreType.current();
     }
 
     static void setThreads(int n) {
