@@ -114,7 +114,7 @@ public final class RecurrentFunctions {
                 Tensor hi = RnnCellSlice.apply(h0, idx);
                 boolean rev = d == 1;
                 Tensor[] r = switch (mode) {
-                    case LSTM -> LstmSequence.apply(xg, wHh, hi, RnnCellSlice.apply(c0, idx), lengths, rev);
+                    case LSTM -> LstmSequence.apply(xg, wHh, hi, RnnCellSlice.apply(c0, idx), lengths, rev, true);
                     case GRU -> GruSequence.apply(xg, wHh, bHh, hi, lengths, rev);
                     default -> RnnCellSequence.apply(xg, wHh, hi, mode == Mode.RNN_RELU, lengths, rev);
                 };
