@@ -115,13 +115,15 @@ final class LstmSequence extends Node {
     private void forwardF(float[] hs, float[] cs, float[] tcs, float[] acts, float[] out, float[] w) {
         int h1 = hidden;
         int b4 = 4 * hidden;
+        float[] gT = new float[b4 * batch];
         for (int k = 0; k < steps; k++) {
             int t = reverse ? steps - 1 - k : k;
             int ps = reverse ? t + 1 : t;
             int cur = reverse ? t : t + 1;
-            // acts[t] += h[ps] W_hh^T
-            RnnCellKernels.sgemm(false, true, batch, b4, h1, hs, ps * batch * h1, h1, w, 0, h1, 1f, acts,
-                    t * batch * b4, b4);
+            // acts[t] += h[ps] W_hh^T, computed as its transpose W_hh h[ps]^T [4H, B] (a tall result, which OpenBLAS
+            // runs about 30% faster) and added back transposed
+            RnnCellKernels.sgemm(false, true, b4, batch, h1, w, 0, h1, hs, ps * batch * h1, h1, 0f, gT, 0, batch);
+            RnnCellKernels.addTransposed(gT, b4, batch, acts, t * batch * b4, b4);
             for (int b = 0; b < batch; b++) {
                 int hp = (ps * batch + b) * h1;
                 int hc = (cur * batch + b) * h1;

@@ -139,6 +139,19 @@ final class RnnCellKernels {
         return dst;
     }
 
+    /** {@code dst[dstOff + c * ldd + r] += src[r * cols + c]}: adds the transpose of a dense [rows, cols], tiled. */
+    static void addTransposed(float[] src, int rows, int cols, float[] dst, int dstOff, int ldd) {
+        for (int r0 = 0; r0 < rows; r0 += 32) {
+            int r1 = Math.min(rows, r0 + 32);
+            for (int c = 0; c < cols; c++) {
+                int d = dstOff + c * ldd;
+                for (int r = r0; r < r1; r++) {
+                    dst[d + r] += src[r * cols + c];
+                }
+            }
+        }
+    }
+
     /**
      * Row-major float {@code C = A op(B) + beta C} straight on the heap arrays (no views): A [m, k] at aOff with
      * row stride lda (transA: stored [k, m]), B [k, n] at bOff with row stride ldb (transB: stored [n, k]), C [m, n]
