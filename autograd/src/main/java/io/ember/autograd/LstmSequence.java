@@ -161,6 +161,9 @@ final class LstmSequence extends Node {
         float[] wt = RnnCellKernels.transpose(w, b4, h1, new float[h1 * b4]);
         float[] dhT = RnnCellKernels.transpose(dh, nb, h1, new float[h1 * nb]);
         float[] next = new float[h1 * nb];
+        if (gOut == null) {
+            gOut = new float[steps * nb * h1];
+        }
         for (int k = steps - 1; k >= 0; k--) {
             int t = reverse ? steps - 1 - k : k;
             int ps = reverse ? t + 1 : t;
@@ -174,18 +177,13 @@ final class LstmSequence extends Node {
                 int zo = (t * nb + b) * b4;
                 int oo = (t * nb + b) * h1;
                 int so = b * h1;
-                if (gOut != null) {
-                    for (int j = 0; j < h1; j++) {
-                        dhT[j * nb + b] += gOut[oo + j];
-                    }
-                }
                 for (int j = 0; j < h1; j++) {
                     float i = acts[zo + j];
                     float f = acts[zo + h1 + j];
                     float g = acts[zo + 2 * h1 + j];
                     float o = acts[zo + 3 * h1 + j];
                     float tc = tcs[hc + j];
-                    float dhv = dhT[j * nb + b];
+                    float dhv = dhT[j * nb + b] + gOut[oo + j];
                     float dcv = dc[so + j] + dhv * o * (1f - tc * tc);
                     dG[zo + j] = dcv * g * i * (1f - i);
                     dG[zo + h1 + j] = dcv * cs[hp + j] * f * (1f - f);
