@@ -106,15 +106,14 @@ public final class RecurrentFunctions {
                     throw new IllegalArgumentException(op + ": layer " + l + " expected W_ih [" + mode.gates() * hidden
                             + ", " + in + "], got " + wIh.shape());
                 }
-                Tensor xg = layerInput.reshape(steps * batch, in).matmul(wIh.t());
-                if (hasBias) {
-                    xg = xg.add(mode == Mode.GRU ? bIh : bIh.add(bHh));
-                }
+                // one fused node for x W_ih^T + bias (GRU keeps b_hh inside its reset gate)
+                Tensor bias = hasBias ? (mode == Mode.GRU ? bIh : bIh.add(bHh)) : null;
+                Tensor xg = Functions.linear(layerInput.reshape(steps * batch, in), wIh, bias);
                 xg = xg.reshape(steps, batch, mode.gates() * hidden);
                 Tensor hi = RnnCellSlice.apply(h0, idx);
                 boolean rev = d == 1;
                 Tensor[] r = switch (mode) {
-                    case LSTM -> LstmSequence.apply(xg, wHh, hi, RnnCellSlice.apply(c0, idx), lengths, rev);
+                    case LSTM -> LstmSequence.apply(xg, wHh, hi, RnnCellSlice.apply(c0, idx), lengths, rev, true);
                     case GRU -> GruSequence.apply(xg, wHh, bHh, hi, lengths, rev);
                     default -> RnnCellSequence.apply(xg, wHh, hi, mode == Mode.RNN_RELU, lengths, rev);
                 };

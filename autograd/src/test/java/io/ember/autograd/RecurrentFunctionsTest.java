@@ -171,6 +171,78 @@ class RecurrentFunctionsTest {
     }
 
     @Test
+    void lstmLayer_float32Gradients_matchFloat64() {
+        // the float32 path (fast activations, transposed products) against the gradchecked float64 path
+        Generator g = new Generator(17);
+        int t = 6, b = 3, h = 12;
+        NDArray xg = NDArray.uniform(g, -3, 3, t, b, 4 * h);
+        NDArray w = NDArray.uniform(g, -0.5, 0.5, 4 * h, h);
+        NDArray h0 = NDArray.uniform(g, -1, 1, b, h);
+        NDArray c0 = NDArray.uniform(g, -1, 1, b, h);
+        NDArray gOut = NDArray.uniform(g, -1, 1, t, b, h);
+        NDArray gH = NDArray.uniform(g, -1, 1, b, h);
+        NDArray gC = NDArray.uniform(g, -1, 1, b, h);
+        for (int[] lengths : new int[][] {null, {6, 2, 0}}) {
+            for (boolean reverse : new boolean[] {false, true}) {
+                NDArray[] f = lstmGrads(DType.FLOAT32, xg, w, h0, c0, gOut, gH, gC, lengths, reverse);
+                NDArray[] d = lstmGrads(DType.FLOAT64, xg, w, h0, c0, gOut, gH, gC, lengths, reverse);
+                for (int i = 0; i < f.length; i++) {
+                    assertEquals(DType.FLOAT32, f[i].dtype());
+                    assertTrue(f[i].to(DType.FLOAT64).allClose(d[i], 1e-4, 1e-5),
+                            "output/gradient " + i + " lengths " + java.util.Arrays.toString(lengths) + " reverse "
+                                    + reverse);
+                }
+            }
+        }
+    }
+
+    /** {out, hN, cN, dxg, dW, dh0, dc0} for loss sum(out gOut) + sum(hN gH) + sum(cN gC) in the given dtype. */
+    private static NDArray[] lstmGrads(DType dt, NDArray xg, NDArray w, NDArray h0, NDArray c0, NDArray gOut,
+            NDArray gH, NDArray gC, int[] lengths, boolean reverse) {
+        Tensor[] in = {Tensor.of(xg.to(dt)).requiresGrad(true), Tensor.of(w.to(dt)).requiresGrad(true),
+            Tensor.of(h0.to(dt)).requiresGrad(true), Tensor.of(c0.to(dt)).requiresGrad(true)};
+        Tensor[] r = RecurrentFunctions.lstmLayer(in[0], in[1], in[2], in[3], lengths, reverse);
+        r[0].mul(Tensor.of(gOut.to(dt))).sum().add(r[1].mul(Tensor.of(gH.to(dt))).sum())
+                .add(r[2].mul(Tensor.of(gC.to(dt))).sum()).backward();
+        return new NDArray[] {r[0].data(), r[1].data(), r[2].data(), in[0].grad().data(), in[1].grad().data(),
+            in[2].grad().data(), in[3].grad().data()};
+    }
+
+    @Test
+    void fastFloatActivations_matchMathWithinFewUlp() {
+        float maxT = 0;
+        float maxS = 0;
+        for (int k = -200_000; k <= 200_000; k++) {
+            float x = k * 1e-4f;
+            for (float v : new float[] {x, x * 100f, x * 1e-20f}) {
+                float t = RnnCellKernels.tanh(v);
+                float s = RnnCellKernels.sigmoid(v);
+                assertTrue(Math.abs(t) <= 1f && s >= 0f && s <= 1f, "range at " + v);
+                maxT = Math.max(maxT, (float) Math.abs(t - Math.tanh(v)));
+                maxS = Math.max(maxS, (float) Math.abs(s - 1 / (1 + Math.exp(-(double) v))));
+                if (Math.abs(v) < 1e-3f) {
+                    assertEquals(v, t, Math.abs(v) * 1e-6f, "tanh near 0 at " + v);
+                }
+            }
+        }
+        assertTrue(maxT < 4e-7f, "tanh error " + maxT);
+        assertTrue(maxS < 2.5e-7f, "sigmoid error " + maxS);
+        assertEquals(1f, RnnCellKernels.tanh(Float.POSITIVE_INFINITY));
+        assertEquals(-1f, RnnCellKernels.tanh(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, RnnCellKernels.sigmoid(Float.NEGATIVE_INFINITY));
+        assertTrue(Float.isNaN(RnnCellKernels.tanh(Float.NaN)));
+        float[] a = {-30f, -0.5f, 0f, 0.25f, 4f, 30f};
+        float[] b = a.clone();
+        RnnCellKernels.tanhInPlace(a, 1, 5);
+        RnnCellKernels.sigmoidInPlace(b, 0, 6);
+        assertEquals(-30f, a[0]);
+        assertEquals(30f, a[5]);
+        assertEquals(Math.tanh(4.0), a[4], 4e-7);
+        assertEquals(1 / (1 + Math.exp(30.0)), b[0], 2.5e-7);
+        assertEquals(0.5f, b[2]);
+    }
+
+    @Test
     void rnn_noGrad_recordsNothing() {
         Generator g = new Generator(8);
         Tensor x = Tensor.randn(g, 2, 1, 3);
