@@ -7,7 +7,6 @@
 #include <jni.h>
 #include <dlfcn.h>
 #include <stddef.h>
-#include <stdlib.h>
 
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int,
                          float, float *, int);
@@ -23,18 +22,6 @@ static dgemm_fn p_dgemm = NULL;
 static set_threads_fn p_set_threads = NULL;
 static get_threads_fn p_get_threads = NULL;
 static corename_fn p_corename = NULL;
-
-/* Sets an environment variable of this process unless it is set already (OpenBLAS reads OPENBLAS_CORETYPE
-   when it loads, so this must run before OpenBLAS is loaded). */
-JNIEXPORT jboolean JNICALL Java_io_ember_tensor_cpu_NativeGemm_setenvIfAbsent(JNIEnv *env, jclass cls,
-        jstring name, jstring value) {
-    const char *n = (*env)->GetStringUTFChars(env, name, NULL);
-    const char *v = n == NULL ? NULL : (*env)->GetStringUTFChars(env, value, NULL);
-    int rc = n != NULL && v != NULL ? setenv(n, v, 0) : -1;
-    if (v != NULL) (*env)->ReleaseStringUTFChars(env, value, v);
-    if (n != NULL) (*env)->ReleaseStringUTFChars(env, name, n);
-    return rc == 0 ? JNI_TRUE : JNI_FALSE;
-}
 
 /* The kernel family OpenBLAS chose at load time (e.g. "Haswell", "SkylakeX"), or null. */
 JNIEXPORT jstring JNICALL Java_io_ember_tensor_cpu_NativeGemm_coreName(JNIEnv *env, jclass cls) {

@@ -67,6 +67,8 @@ public final class Bench {
         System.out.println("ember_version=" + VERSION);
         System.out.println("device=" + device);
         System.out.println("threads=" + Threads.get());
+        System.err.println("bench: OpenBLAS kernels " + OpenBlas.coreName() + " (OPENBLAS_CORETYPE="
+                + System.getenv("OPENBLAS_CORETYPE") + ")");
         for (String name : names) {
             System.err.println("bench: running " + name + (quick ? " (QUICK)" : ""));
             available.get(name).run(quick);

@@ -124,9 +124,6 @@ final class NativeGemm {
 
     static native int getThreads();
 
-    /** setenv(name, value, 0) in this process; only after {@link #loadLibrary()} returned true. */
-    static native boolean setenvIfAbsent(String name, String value);
-
     /** The kernel family the bound OpenBLAS chose ("Haswell", "SkylakeX", ...), or null; after binding. */
     static native String coreName();
 

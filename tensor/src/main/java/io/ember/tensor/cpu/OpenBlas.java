@@ -83,7 +83,6 @@ public final class OpenBlas {
                     + ALLOW_FOREIGN + "=true). Ember's BLAS calls run on it; LAPACK functions missing from it "
                     + "end the JVM with 'symbol lookup error'. Load Ember first to avoid this.");
         }
-        OpenBlasCoreType.apply();
         Loader.load(openblas.class);
         String own = bytedecoLibrary();
         libraryPath = !foreign.isEmpty() ? foreign.get(0).toString() : own;
@@ -109,12 +108,13 @@ public final class OpenBlas {
     }
 
     /**
-     * The kernel family OpenBLAS chose when it loaded ("Haswell", "SkylakeX", ...; see
-     * {@code OPENBLAS_CORETYPE} and {@code -Dember.openblas.coretype}), or null where unknown.
+     * The kernel family OpenBLAS chose when it loaded ("Haswell", "SkylakeX", "Cooperlake", ...: its own CPU
+     * detection, or the {@code OPENBLAS_CORETYPE} environment variable where set), or null where unknown (no
+     * GEMM shim).
      */
     public static String coreName() {
         load();
-        return OpenBlasCoreType.current();
+        return NativeGemm.available() ? NativeGemm.coreName() : null;
     }
 
     static void setThreads(int n) {
