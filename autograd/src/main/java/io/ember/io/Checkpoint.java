@@ -72,7 +72,7 @@ public final class Checkpoint {
      * JSON-able map) and {@code extra} may be null; the global generator's state is always saved, and so are those of
      * {@code generators} (restore them in the same order).
      */
-    public static void save(Path file, Module model, Optimizer optimizer, Map<String, Object> scheduler,
+    public static void saveRaw(Path file, Module model, Optimizer optimizer, Map<String, Object> scheduler,
             long epoch, long step, Map<String, Object> extra, Generator... generators) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         Map<String, String> meta = prepare(model, optimizer == null ? null : optimizer.stateDict(), scheduler, epoch,
@@ -80,14 +80,18 @@ public final class Checkpoint {
         SafeTensors.write(file, tensors, meta);
     }
 
-    /** Saves a checkpoint atomically with a scheduler object (null for none); see the Map form. */
+    /**
+     * Saves a checkpoint atomically: the model, the optimizer and scheduler (either may be null), epoch, step,
+     * {@code extra} (JSON-able, may be null), the global generator's state and those of {@code generators}.
+     * {@link #saveRaw} takes a scheduler's state dict instead (e.g. {@code ReduceLROnPlateau}'s).
+     */
     public static void save(Path file, Module model, Optimizer optimizer, LRScheduler scheduler, long epoch,
             long step, Map<String, Object> extra, Generator... generators) {
-        save(file, model, optimizer, scheduler == null ? null : scheduler.stateDict(), epoch, step, extra,
+        saveRaw(file, model, optimizer, scheduler == null ? null : scheduler.stateDict(), epoch, step, extra,
                 generators);
     }
 
-    /** Writes a checkpoint to a stream (see {@link #save(Path, Module, Optimizer, Map, long, long, Map,
+    /** Writes a checkpoint to a stream (see {@link #saveRaw(Path, Module, Optimizer, Map, long, long, Map,
      * Generator...)}). */
     public static void save(OutputStream out, Module model, Optimizer optimizer, Map<String, Object> scheduler,
             long epoch, long step, Map<String, Object> extra, Generator... generators) throws IOException {
@@ -256,12 +260,11 @@ public final class Checkpoint {
      * (the optimizer's {@code loadStateDict} changes nothing when it fails; the scheduler's should do the same).
      */
     public void restore(Module model, Optimizer optimizer, LRScheduler scheduler, Generator... generators) {
-        restore(model, optimizer, scheduler == null ? (Consumer<Map<String, Object>>) null : scheduler::loadStateDict,
-                generators);
+        restoreRaw(model, optimizer, scheduler == null ? null : scheduler::loadStateDict, generators);
     }
 
     /** {@link #restore(Module, Optimizer, LRScheduler, Generator...)} with the scheduler's loader as a function. */
-    public void restore(Module model, Optimizer optimizer, Consumer<Map<String, Object>> scheduler,
+    public void restoreRaw(Module model, Optimizer optimizer, Consumer<Map<String, Object>> scheduler,
             Generator... generators) {
         if (model == null) {
             throw new IllegalArgumentException("Checkpoint.restore: model is null");

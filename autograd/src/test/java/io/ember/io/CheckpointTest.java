@@ -106,12 +106,12 @@ class CheckpointTest {
             a.step();
         }
         Path file = dir.resolve("ck.safetensors");
-        Checkpoint.save(file, a.model, a.opt, a.sched.stateDict(), 1, K, Map.of("note", "halfway"), a.noise);
+        Checkpoint.saveRaw(file, a.model, a.opt, a.sched.stateDict(), 1, K, Map.of("note", "halfway"), a.noise);
 
         Generator.manualSeed(999);
         Run b = new Run(1, 77);
         Checkpoint ck = Checkpoint.load(file);
-        ck.restore(b.model, restoreOptimizer ? b.opt : null, b.sched::loadStateDict, b.noise);
+        ck.restoreRaw(b.model, restoreOptimizer ? b.opt : null, b.sched::loadStateDict, b.noise);
         assertEquals(K, ck.step());
         assertEquals(1, ck.epoch());
         for (long s = ck.step(); s < N; s++) {
@@ -159,10 +159,10 @@ class CheckpointTest {
             a.step();
         }
         Path file = dir.resolve("ck.safetensors");
-        Checkpoint.save(file, a.model, a.opt, a.sched.stateDict(), 0, K, null, a.noise);
+        Checkpoint.saveRaw(file, a.model, a.opt, a.sched.stateDict(), 0, K, null, a.noise);
         Run b = new Run(1, 77);
         Checkpoint ck = Checkpoint.load(file);
-        ck.restore(b.model, b.opt, b.sched::loadStateDict, b.noise);
+        ck.restoreRaw(b.model, b.opt, b.sched::loadStateDict, b.noise);
         Generator.manualSeed(999); // as if the global state had not been restored
         for (int i = K; i < N; i++) {
             b.step();
@@ -179,7 +179,7 @@ class CheckpointTest {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("bestLoss", 0.125);
         extra.put("tags", List.of("a", "b"));
-        Checkpoint.save(file, r.model, r.opt, r.sched.stateDict(), 2, 17, extra, r.noise);
+        Checkpoint.saveRaw(file, r.model, r.opt, r.sched.stateDict(), 2, 17, extra, r.noise);
         SafeTensors.Contents c = SafeTensors.read(file);
         assertEquals(List.of("model/w1", "model/b1", "model/w2", "model/b2", "model/calls", "optimizer/state.0.expAvg",
                 "optimizer/state.0.expAvgSq", "optimizer/state.1.expAvg", "optimizer/state.1.expAvgSq",
@@ -226,7 +226,7 @@ class CheckpointTest {
         Run r = new Run(7, 5);
         r.step();
         Path file = dir.resolve("ck.safetensors");
-        Checkpoint.save(file, r.model, r.opt, r.sched.stateDict(), 0, 1, null, r.noise);
+        Checkpoint.saveRaw(file, r.model, r.opt, r.sched.stateDict(), 0, 1, null, r.noise);
         Checkpoint ck = Checkpoint.load(file);
         Generator.manualSeed(1234);
 
