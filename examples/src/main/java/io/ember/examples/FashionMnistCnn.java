@@ -11,6 +11,9 @@ import java.nio.file.Path;
  * {@code examples/example.sh cnn --help}.
  */
 public final class FashionMnistCnn {
+    /** The default learning rate: 3e-3 with the cosine decay reaches 0.90 in two epochs (1e-3 gives 0.893). */
+    static final double LR = 3e-3;
+
     private FashionMnistCnn() {
     }
 
@@ -19,7 +22,7 @@ public final class FashionMnistCnn {
                 .option("epochs", "2", "training epochs")
                 .option("data", null, "directory of the IDX .gz files (default: FMNIST_DIR, Debian's"
                         + " dataset-fashion-mnist, else the shipped sample)")
-                .option("lr", "1e-3", "Adam learning rate")
+                .option("lr", String.valueOf(LR), "peak Adam learning rate (cosine decay to 0)")
                 .option("batch", "64", "batch size")
                 .option("seed", "42", "seed of the initial weights and the shuffling")
                 .option("save", "target/fashion-mnist-cnn", "directory to save the model to")

@@ -40,7 +40,7 @@ class FullExamplesTest {
         FashionMnist d = full();
         Generator.manualSeed(42);
         double acc = Classifier.trainAndCheck("cnn", Models.cnn(), FashionMnistCnn.images(d.trainImages),
-                d.trainLabels, FashionMnistCnn.images(d.testImages), d.testLabels, 2, 64, 1e-3, 42,
+                d.trainLabels, FashionMnistCnn.images(d.testImages), d.testLabels, 2, 64, FashionMnistCnn.LR, 42,
                 tmp.resolve("cnn"));
         assertTrue(acc >= 0.90, "CNN test accuracy " + acc);
     }
