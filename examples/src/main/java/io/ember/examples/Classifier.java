@@ -16,6 +16,8 @@ import io.ember.tensor.NDArray;
 import io.ember.util.ProgressBar;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The training loop the Fashion-MNIST examples share, written the way a PyTorch tutorial writes it: zeroGrad,
@@ -23,6 +25,31 @@ import java.util.List;
  */
 final class Classifier {
     private Classifier() {
+    }
+
+    /**
+     * The command line both Fashion-MNIST examples share: options, data, seed, training, the final accuracy.
+     * {@code images} turns the [N, 784] pixel rows into the model's input layout.
+     */
+    static void main(String name, String[] argv, int epochs, double lr, Supplier<Module> model,
+            UnaryOperator<NDArray> images) throws java.io.IOException {
+        Args a = new Args("Fashion-MNIST " + name + ": examples/example.sh " + name + " [options]", argv)
+                .option("epochs", String.valueOf(epochs), "training epochs")
+                .option("data", null, "directory of the IDX .gz files (default: FMNIST_DIR, Debian's"
+                        + " dataset-fashion-mnist, else the shipped sample)")
+                .option("lr", String.valueOf(lr), "peak Adam learning rate (cosine decay to 0)")
+                .option("batch", "64", "batch size")
+                .option("seed", "42", "seed of the initial weights and the shuffling")
+                .option("save", "target/fashion-mnist-" + name, "directory to save the model to")
+                .parse();
+        FashionMnist data = FashionMnist.load(a.get("data") != null ? a.get("data") : System.getenv("FMNIST_DIR"));
+        System.out.printf("Fashion-MNIST from %s: %,d training, %,d test images; %d threads%n", data.dir,
+                data.trainImages.size(0), data.testImages.size(0), io.ember.tensor.Threads.get());
+        io.ember.tensor.Generator.manualSeed(a.getInt("seed"));
+        double acc = trainAndCheck(name, model.get(), images.apply(data.trainImages), data.trainLabels,
+                images.apply(data.testImages), data.testLabels, a.getInt("epochs"), a.getInt("batch"),
+                a.getDouble("lr"), a.getInt("seed"), Path.of(a.get("save")));
+        System.out.printf("final test accuracy %.4f%n", acc);
     }
 
     /** Trains {@code model} on (x, y) and returns the final test accuracy. */
