@@ -2,8 +2,6 @@ package io.ember.optim;
 
 import io.ember.autograd.Tensor;
 import io.ember.tensor.NDArray;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,46 +19,22 @@ import java.util.Set;
  */
 public final class Adagrad extends Optimizer {
     /** Adagrad's hyperparameters, with PyTorch's defaults. */
-    public static final class Options {
-        final Map<String, Object> values = new LinkedHashMap<>();
-
+    public static final class Options extends OptionsBase<Options> {
         public Options() {
-            values.put("lr", 1e-2);
-            values.put("lrDecay", 0.0);
-            values.put("weightDecay", 0.0);
-            values.put("initialAccumulatorValue", 0.0);
-            values.put("eps", 1e-10);
-            values.put("maximize", false);
-        }
-
-        public Options lr(double v) {
-            values.put("lr", v);
-            return this;
+            super("lr", 1e-2, "lrDecay", 0.0, "weightDecay", 0.0, "initialAccumulatorValue", 0.0, "eps", 1e-10,
+                    "maximize", false);
         }
 
         public Options lrDecay(double v) {
-            values.put("lrDecay", v);
-            return this;
-        }
-
-        public Options weightDecay(double v) {
-            values.put("weightDecay", v);
-            return this;
+            return put("lrDecay", v);
         }
 
         public Options initialAccumulatorValue(double v) {
-            values.put("initialAccumulatorValue", v);
-            return this;
+            return put("initialAccumulatorValue", v);
         }
 
         public Options eps(double v) {
-            values.put("eps", v);
-            return this;
-        }
-
-        public Options maximize(boolean v) {
-            values.put("maximize", v);
-            return this;
+            return put("eps", v);
         }
     }
 
@@ -70,21 +44,17 @@ public final class Adagrad extends Optimizer {
     }
 
     public Adagrad(List<Tensor> params, Options options) {
-        super("Adagrad", options.values, single(params));
+        super("Adagrad", options, params);
     }
 
     /** Adagrad over parameter groups; their options override {@code defaults}. */
     public Adagrad(Options defaults, ParamGroup... groups) {
-        super("Adagrad", defaults.values, Arrays.asList(groups));
+        super("Adagrad", defaults, groups);
     }
 
     @Override
     void validate(Map<String, Object> o, String where) {
-        requireAtLeast(o, "lr", 0, where);
-        requireAtLeast(o, "lrDecay", 0, where);
-        requireAtLeast(o, "weightDecay", 0, where);
-        requireAtLeast(o, "initialAccumulatorValue", 0, where);
-        requireAtLeast(o, "eps", 0, where);
+        requireNonNegative(o, where, "lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps");
         requireInitialLr(o, where);
     }
 
@@ -110,10 +80,7 @@ public final class Adagrad extends Optimizer {
             ParamState st = stateOf(t);
             NDArray sum = st.buffer("sum", p, init);
             st.step++;
-            NDArray g = maximize ? gt.data().neg() : gt.data();
-            if (wd != 0) {
-                g = g.add(p, wd);
-            }
+            NDArray g = direction(gt.data(), p, maximize, wd);
             double clr = lr / (1 + (st.step - 1) * lrDecay);
             sum.addcmulInPlace(g, g, 1);
             NDArray std = sum.sqrt().addInPlace(eps);

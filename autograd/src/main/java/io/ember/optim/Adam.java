@@ -2,8 +2,6 @@ package io.ember.optim;
 
 import io.ember.autograd.Tensor;
 import io.ember.tensor.NDArray;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,38 +22,9 @@ public final class Adam extends Optimizer {
     static final Set<String> STATE = Set.of("expAvg", "expAvgSq", "maxExpAvgSq");
 
     /** Adam's hyperparameters, with PyTorch's defaults. */
-    public static final class Options {
-        final Map<String, Object> values = defaults(0);
-
-        public Options lr(double v) {
-            values.put("lr", v);
-            return this;
-        }
-
-        public Options betas(double beta1, double beta2) {
-            values.put("beta1", beta1);
-            values.put("beta2", beta2);
-            return this;
-        }
-
-        public Options eps(double v) {
-            values.put("eps", v);
-            return this;
-        }
-
-        public Options weightDecay(double v) {
-            values.put("weightDecay", v);
-            return this;
-        }
-
-        public Options amsgrad(boolean v) {
-            values.put("amsgrad", v);
-            return this;
-        }
-
-        public Options maximize(boolean v) {
-            values.put("maximize", v);
-            return this;
+    public static final class Options extends AdamOptions<Options> {
+        public Options() {
+            super(0.0);
         }
     }
 
@@ -65,24 +34,12 @@ public final class Adam extends Optimizer {
     }
 
     public Adam(List<Tensor> params, Options options) {
-        super("Adam", options.values, single(params));
+        super("Adam", options, params);
     }
 
     /** Adam over parameter groups; their options override {@code defaults}. */
     public Adam(Options defaults, ParamGroup... groups) {
-        super("Adam", defaults.values, Arrays.asList(groups));
-    }
-
-    static Map<String, Object> defaults(double weightDecay) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("lr", 1e-3);
-        m.put("beta1", 0.9);
-        m.put("beta2", 0.999);
-        m.put("eps", 1e-8);
-        m.put("weightDecay", weightDecay);
-        m.put("amsgrad", false);
-        m.put("maximize", false);
-        return m;
+        super("Adam", defaults, groups);
     }
 
     @Override
@@ -91,11 +48,10 @@ public final class Adam extends Optimizer {
     }
 
     static void check(Optimizer opt, Map<String, Object> o, String where) {
-        opt.requireAtLeast(o, "lr", 0, where);
-        opt.requireAtLeast(o, "eps", 0, where);
+        opt.requireNonNegative(o, where, "lr", "eps");
         opt.requireUnit(o, "beta1", where);
         opt.requireUnit(o, "beta2", where);
-        opt.requireAtLeast(o, "weightDecay", 0, where);
+        opt.requireNonNegative(o, where, "weightDecay");
         opt.requireInitialLr(o, where);
     }
 
@@ -143,10 +99,7 @@ public final class Adam extends Optimizer {
             if (decay != 1) {
                 p.mulInPlace(decay);
             }
-            NDArray d = maximize ? g.neg() : g;
-            if (l2 != 0) {
-                d = d.add(p, l2);
-            }
+            NDArray d = direction(g, p, maximize, l2);
             m.lerpInPlace(d, 1 - beta1);
             v.mulInPlace(beta2).addcmulInPlace(d, d, 1 - beta2);
             NDArray second = v;

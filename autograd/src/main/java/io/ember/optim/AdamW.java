@@ -1,7 +1,6 @@
 package io.ember.optim;
 
 import io.ember.autograd.Tensor;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,38 +12,9 @@ import java.util.Set;
  */
 public final class AdamW extends Optimizer {
     /** AdamW's hyperparameters, with PyTorch's defaults. */
-    public static final class Options {
-        final Map<String, Object> values = Adam.defaults(1e-2);
-
-        public Options lr(double v) {
-            values.put("lr", v);
-            return this;
-        }
-
-        public Options betas(double beta1, double beta2) {
-            values.put("beta1", beta1);
-            values.put("beta2", beta2);
-            return this;
-        }
-
-        public Options eps(double v) {
-            values.put("eps", v);
-            return this;
-        }
-
-        public Options weightDecay(double v) {
-            values.put("weightDecay", v);
-            return this;
-        }
-
-        public Options amsgrad(boolean v) {
-            values.put("amsgrad", v);
-            return this;
-        }
-
-        public Options maximize(boolean v) {
-            values.put("maximize", v);
-            return this;
+    public static final class Options extends AdamOptions<Options> {
+        public Options() {
+            super(1e-2);
         }
     }
 
@@ -54,12 +24,12 @@ public final class AdamW extends Optimizer {
     }
 
     public AdamW(List<Tensor> params, Options options) {
-        super("AdamW", options.values, single(params));
+        super("AdamW", options, params);
     }
 
     /** AdamW over parameter groups; their options override {@code defaults}. */
     public AdamW(Options defaults, ParamGroup... groups) {
-        super("AdamW", defaults.values, Arrays.asList(groups));
+        super("AdamW", defaults, groups);
     }
 
     @Override

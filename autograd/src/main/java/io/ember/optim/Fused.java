@@ -98,28 +98,8 @@ final class Fused {
             adamPlain(p, g, m, v, n, decay, l2, sign, w1, beta2, w2, negStep, bc2Sqrt, eps);
             return;
         }
-        if (maxExpAvgSq == null) {
-            for (int i = 0; i < n; i++) {
-                float pi = p[po + i];
-                if (decay != 1f) {
-                    pi = pi * decay;
-                }
-                float gi = sign * g[go + i];
-                if (l2 != 0) {
-                    gi = gi + l2 * pi;
-                }
-                float mi = m[mo + i];
-                mi = mi + w1 * (gi - mi);
-                float vi = v[vo + i] * beta2 + w2 * gi * gi;
-                m[mo + i] = mi;
-                v[vo + i] = vi;
-                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-                p[po + i] = pi + negStep * (mi / denom);
-            }
-            return;
-        }
-        float[] x = floats(maxExpAvgSq);
-        int xo = maxExpAvgSq.offset();
+        float[] x = maxExpAvgSq == null ? null : floats(maxExpAvgSq);
+        int xo = maxExpAvgSq == null ? 0 : maxExpAvgSq.offset();
         for (int i = 0; i < n; i++) {
             float pi = p[po + i];
             if (decay != 1f) {
@@ -132,11 +112,14 @@ final class Fused {
             float mi = m[mo + i];
             mi = mi + w1 * (gi - mi);
             float vi = v[vo + i] * beta2 + w2 * gi * gi;
-            float xi = Math.max(x[xo + i], vi);
+            float si = vi;
+            if (x != null) {
+                si = Math.max(x[xo + i], vi);
+                x[xo + i] = si;
+            }
             m[mo + i] = mi;
             v[vo + i] = vi;
-            x[xo + i] = xi;
-            float denom = (float) Math.sqrt(xi) / bc2Sqrt + eps;
+            float denom = (float) Math.sqrt(si) / bc2Sqrt + eps;
             p[po + i] = pi + negStep * (mi / denom);
         }
     }

@@ -4,6 +4,7 @@ import io.ember.autograd.Autograd;
 import io.ember.autograd.Tensor;
 import io.ember.tensor.NDArray;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -75,6 +76,16 @@ public abstract class Optimizer {
             groups.get(gi).attach(this, merged.get(gi));
         }
         this.groups = Collections.unmodifiableList(new ArrayList<>(groups));
+    }
+
+    /** An optimizer over one group of {@code params} with the builder's options. */
+    Optimizer(String name, OptionsBase<?> options, List<Tensor> params) {
+        this(name, options.values, single(params));
+    }
+
+    /** An optimizer over parameter groups; their options override the builder's. */
+    Optimizer(String name, OptionsBase<?> defaults, ParamGroup[] groups) {
+        this(name, defaults.values, Arrays.asList(groups));
     }
 
     static List<ParamGroup> single(List<Tensor> params) {
@@ -340,6 +351,13 @@ public abstract class Optimizer {
         }
     }
 
+    /** {@link #requireAtLeast} 0 for each key, in order. */
+    final void requireNonNegative(Map<String, Object> o, String where, String... keys) {
+        for (String key : keys) {
+            requireAtLeast(o, key, 0, where);
+        }
+    }
+
     final void requireUnit(Map<String, Object> o, String key, String where) {
         double v = ((Number) o.get(key)).doubleValue();
         if (!(v >= 0 && v < 1)) {
@@ -351,6 +369,12 @@ public abstract class Optimizer {
         if (o.containsKey(INITIAL_LR)) {
             requireAtLeast(o, INITIAL_LR, 0, where);
         }
+    }
+
+    /** The gradient, negated when {@code maximize}, plus {@code weightDecay * p} (L2 decay) when that is not 0. */
+    static NDArray direction(NDArray grad, NDArray p, boolean maximize, double weightDecay) {
+        NDArray d = maximize ? grad.neg() : grad;
+        return weightDecay != 0 ? d.add(p, weightDecay) : d;
     }
 
     static double num(Map<String, Object> o, String key) {

@@ -2,8 +2,6 @@ package io.ember.optim;
 
 import io.ember.autograd.Tensor;
 import io.ember.tensor.NDArray;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,52 +22,26 @@ import java.util.Set;
  */
 public final class RMSprop extends Optimizer {
     /** RMSprop's hyperparameters, with PyTorch's defaults. */
-    public static final class Options {
-        final Map<String, Object> values = new LinkedHashMap<>();
-
+    public static final class Options extends OptionsBase<Options> {
         public Options() {
-            values.put("lr", 1e-2);
-            values.put("alpha", 0.99);
-            values.put("eps", 1e-8);
-            values.put("weightDecay", 0.0);
-            values.put("momentum", 0.0);
-            values.put("centered", false);
-            values.put("maximize", false);
-        }
-
-        public Options lr(double v) {
-            values.put("lr", v);
-            return this;
+            super("lr", 1e-2, "alpha", 0.99, "eps", 1e-8, "weightDecay", 0.0, "momentum", 0.0, "centered", false,
+                    "maximize", false);
         }
 
         public Options alpha(double v) {
-            values.put("alpha", v);
-            return this;
+            return put("alpha", v);
         }
 
         public Options eps(double v) {
-            values.put("eps", v);
-            return this;
-        }
-
-        public Options weightDecay(double v) {
-            values.put("weightDecay", v);
-            return this;
+            return put("eps", v);
         }
 
         public Options momentum(double v) {
-            values.put("momentum", v);
-            return this;
+            return put("momentum", v);
         }
 
         public Options centered(boolean v) {
-            values.put("centered", v);
-            return this;
-        }
-
-        public Options maximize(boolean v) {
-            values.put("maximize", v);
-            return this;
+            return put("centered", v);
         }
     }
 
@@ -79,21 +51,17 @@ public final class RMSprop extends Optimizer {
     }
 
     public RMSprop(List<Tensor> params, Options options) {
-        super("RMSprop", options.values, single(params));
+        super("RMSprop", options, params);
     }
 
     /** RMSprop over parameter groups; their options override {@code defaults}. */
     public RMSprop(Options defaults, ParamGroup... groups) {
-        super("RMSprop", defaults.values, Arrays.asList(groups));
+        super("RMSprop", defaults, groups);
     }
 
     @Override
     void validate(Map<String, Object> o, String where) {
-        requireAtLeast(o, "lr", 0, where);
-        requireAtLeast(o, "eps", 0, where);
-        requireAtLeast(o, "momentum", 0, where);
-        requireAtLeast(o, "weightDecay", 0, where);
-        requireAtLeast(o, "alpha", 0, where);
+        requireNonNegative(o, where, "lr", "eps", "momentum", "weightDecay", "alpha");
         requireInitialLr(o, where);
     }
 
@@ -120,10 +88,7 @@ public final class RMSprop extends Optimizer {
             ParamState st = stateOf(t);
             NDArray sq = st.buffer("squareAvg", p, 0);
             st.step++;
-            NDArray g = maximize ? gt.data().neg() : gt.data();
-            if (wd != 0) {
-                g = g.add(p, wd);
-            }
+            NDArray g = direction(gt.data(), p, maximize, wd);
             sq.mulInPlace(alpha).addcmulInPlace(g, g, 1 - alpha);
             NDArray avg;
             if (centered) {

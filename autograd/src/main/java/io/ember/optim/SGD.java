@@ -2,8 +2,6 @@ package io.ember.optim;
 
 import io.ember.autograd.Tensor;
 import io.ember.tensor.NDArray;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,46 +22,22 @@ public final class SGD extends Optimizer {
     static final String BUF = "momentumBuffer";
 
     /** SGD's hyperparameters, with PyTorch's defaults. */
-    public static final class Options {
-        final Map<String, Object> values = new LinkedHashMap<>();
-
+    public static final class Options extends OptionsBase<Options> {
         public Options() {
-            values.put("lr", 1e-3);
-            values.put("momentum", 0.0);
-            values.put("dampening", 0.0);
-            values.put("weightDecay", 0.0);
-            values.put("nesterov", false);
-            values.put("maximize", false);
-        }
-
-        public Options lr(double v) {
-            values.put("lr", v);
-            return this;
+            super("lr", 1e-3, "momentum", 0.0, "dampening", 0.0, "weightDecay", 0.0, "nesterov", false,
+                    "maximize", false);
         }
 
         public Options momentum(double v) {
-            values.put("momentum", v);
-            return this;
+            return put("momentum", v);
         }
 
         public Options dampening(double v) {
-            values.put("dampening", v);
-            return this;
-        }
-
-        public Options weightDecay(double v) {
-            values.put("weightDecay", v);
-            return this;
+            return put("dampening", v);
         }
 
         public Options nesterov(boolean v) {
-            values.put("nesterov", v);
-            return this;
-        }
-
-        public Options maximize(boolean v) {
-            values.put("maximize", v);
-            return this;
+            return put("nesterov", v);
         }
     }
 
@@ -73,19 +47,17 @@ public final class SGD extends Optimizer {
     }
 
     public SGD(List<Tensor> params, Options options) {
-        super("SGD", options.values, single(params));
+        super("SGD", options, params);
     }
 
     /** SGD over parameter groups; their options override {@code defaults}. */
     public SGD(Options defaults, ParamGroup... groups) {
-        super("SGD", defaults.values, Arrays.asList(groups));
+        super("SGD", defaults, groups);
     }
 
     @Override
     void validate(Map<String, Object> o, String where) {
-        requireAtLeast(o, "lr", 0, where);
-        requireAtLeast(o, "momentum", 0, where);
-        requireAtLeast(o, "weightDecay", 0, where);
+        requireNonNegative(o, where, "lr", "momentum", "weightDecay");
         requireInitialLr(o, where);
         if ((Boolean) o.get("nesterov") && (num(o, "momentum") <= 0 || num(o, "dampening") != 0)) {
             throw new IllegalArgumentException("SGD: nesterov requires momentum > 0 and dampening = 0, got momentum="
@@ -126,10 +98,7 @@ public final class SGD extends Optimizer {
                         maximize);
                 continue;
             }
-            NDArray d = maximize ? g.neg() : g;
-            if (wd != 0) {
-                d = d.add(p, wd);
-            }
+            NDArray d = direction(g, p, maximize, wd);
             if (momentum != 0) {
                 if (first) {
                     buf.copyFrom(d);
