@@ -26,6 +26,15 @@ class PrimitivesGradCheckTest {
     }
 
     /** Values with |x| in [0.3, 2) and random sign: away from the kink at 0. */
+    /** The sum of every element of every output, as one scalar. */
+    static Tensor sumAll(Tensor[] outputs) {
+        Tensor total = outputs[0].sum();
+        for (int i = 1; i < outputs.length; i++) {
+            total = total.add(outputs[i].sum());
+        }
+        return total;
+    }
+
     static Tensor away(int... shape) {
         NDArray mag = NDArray.uniform(new Generator(seed++), 0.3, 2.0, shape).to(DType.FLOAT64);
         NDArray sign = NDArray.rand(new Generator(seed++), shape).lt(0.5);
@@ -191,6 +200,16 @@ class PrimitivesGradCheckTest {
                 c("embedding duplicates", in -> Functions.embedding(in[0], emb, -1), r(4, 3)),
                 c("dropout", in -> Functions.dropout(in[0], 0.4, true, new Generator(7)), r(4, 5)),
                 c("linear", in -> Functions.linear(in[0], in[1], in[2]), r(2, 3, 4), r(5, 4), r(5)),
+                // the fused recurrent nodes: xg [T, B, gates*H], W_hh [gates*H, H], states [B, H]; the sum of all
+                // outputs so that every output (sequence, hN, cN) carries gradient
+                c("lstm layer", in -> sumAll(RecurrentFunctions.lstmLayer(in[0], in[1], in[2], in[3], null, false)),
+                        r(3, 2, 8), r(8, 2), r(2, 2), r(2, 2)),
+                c("lstm layer reverse with lengths", in -> sumAll(RecurrentFunctions.lstmLayer(in[0], in[1], in[2],
+                        in[3], new int[] {3, 2}, true)), r(3, 2, 8), r(8, 2), r(2, 2), r(2, 2)),
+                c("gru layer", in -> sumAll(RecurrentFunctions.gruLayer(in[0], in[1], in[2], in[3], null, false)),
+                        r(3, 2, 6), r(6, 2), r(6), r(2, 2)),
+                c("rnn tanh layer", in -> sumAll(RecurrentFunctions.rnnLayer(in[0], in[1], in[2], false,
+                        new int[] {3, 1}, false)), r(3, 2, 2), r(2, 2), r(2, 2)),
                 c("crossEntropy mean", in -> Functions.crossEntropy(in[0], target, null, -100, 0, Reduction.MEAN),
                         r(5, 4)),
                 c("crossEntropy weights ignore smoothing mean", in -> Functions.crossEntropy(in[0], targetIgn,
