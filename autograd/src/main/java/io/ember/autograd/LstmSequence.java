@@ -15,20 +15,9 @@ import io.ember.tensor.NDArray;
  * activations in place with branch-free rational tanh/sigmoid loops that C2 vectorises; backward keeps the running
  * dh transposed for the same reason. Float64 keeps plain loops and exact {@code Math.tanh}.
  */
-final class LstmSequence extends Node {
-    private final int steps;
-    private final int batch;
-    private final int hidden;
-    private final boolean reverse;
-    private final int[] lengths;
-
+final class LstmSequence extends RnnSequenceNode {
     private LstmSequence(int steps, int batch, int hidden, boolean reverse, int[] lengths) {
-        this.steps = steps;
-        this.batch = batch;
-        this.hidden = hidden;
-        this.reverse = reverse;
-        this.lengths = lengths;
-        this.numOutputs = 3;
+        super(steps, batch, hidden, reverse, lengths, 3);
     }
 
     /** Returns {output, hN, cN}. */
@@ -42,21 +31,18 @@ final class LstmSequence extends Node {
      */
     static Tensor[] apply(Tensor xg, Tensor wHh, Tensor h0, Tensor c0, int[] lengths, boolean reverse,
             boolean ownsInput) {
-        int steps = xg.size(0);
-        int batch = xg.size(1);
         int hidden = wHh.size(1);
         DType dt = xg.dtype();
+        LstmSequence n = new LstmSequence(xg.size(0), xg.size(1), hidden, reverse, lengths);
+        int steps = n.steps;
+        int batch = n.batch;
         NDArray x = RnnCellKernels.dense(xg.data());
         NDArray w = RnnCellKernels.dense(wHh.data().to(dt));
-        NDArray hsArr = RnnCellKernels.zeros(dt, steps + 1, batch, hidden);
-        NDArray csArr = RnnCellKernels.zeros(dt, steps + 1, batch, hidden);
+        NDArray hsArr = n.states(dt, h0);
+        NDArray csArr = n.states(dt, c0);
         // tanh of the cell states, kept for backward (slot s holds tanh(cs[s]))
         NDArray tcArr = RnnCellKernels.zeros(dt, steps + 1, batch, hidden);
         NDArray out = RnnCellKernels.zeros(dt, steps, batch, hidden);
-        int first = reverse ? steps : 0;
-        hsArr.select(0, first).copyFrom(h0.data());
-        csArr.select(0, first).copyFrom(c0.data());
-        LstmSequence n = new LstmSequence(steps, batch, hidden, reverse, lengths);
         NDArray acts;
         if (dt == DType.FLOAT32) {
             // the gate buffer starts as xg; each step adds h W_hh^T into it and applies the activations in place
@@ -69,15 +55,8 @@ final class LstmSequence extends Node {
             n.forwardD(RnnCellKernels.d(x), RnnCellKernels.d(hsArr), RnnCellKernels.d(csArr),
                     RnnCellKernels.d(tcArr), RnnCellKernels.d(acts), RnnCellKernels.d(out), w, hsArr, hhArr);
         }
-        int last = reverse ? 0 : steps;
-        NDArray hN = hsArr.select(0, last).clone();
-        NDArray cN = csArr.select(0, last).clone();
-        if (!Graph.needed(xg, wHh, h0, c0)) {
-            return new Tensor[] {Graph.plain("lstm", out), Graph.plain("lstm", hN), Graph.plain("lstm", cN)};
-        }
-        n.save(acts, hsArr, tcArr, w, csArr);
-        Graph.link(n, xg, wHh, h0, c0);
-        return new Tensor[] {Graph.output(n, out, 0), Graph.output(n, hN, 1), Graph.output(n, cN, 2)};
+        return n.finish("lstm", new Tensor[] {xg, wHh, h0, c0}, new NDArray[] {acts, hsArr, tcArr, w, csArr}, out,
+                n.finalState(hsArr), n.finalState(csArr));
     }
 
     @Override
@@ -88,30 +67,26 @@ final class LstmSequence extends Node {
         NDArray w = saved(3);
         NDArray csArr = saved(4);
         DType dt = acts.dtype();
-        NDArray gOut = grads[0] == null ? null : RnnCellKernels.dense(grads[0].to(dt));
-        NDArray dh = grads[1] == null ? RnnCellKernels.zeros(dt, batch, hidden) : grads[1].to(dt).clone();
-        NDArray dc = grads[2] == null ? RnnCellKernels.zeros(dt, batch, hidden) : grads[2].to(dt).clone();
-        dh = RnnCellKernels.dense(dh);
-        dc = RnnCellKernels.dense(dc);
+        NDArray gOut = gradOutput(grads[0], dt);
+        NDArray dh = gradState(grads[1], dt);
+        NDArray dc = gradState(grads[2], dt);
         NDArray dG = RnnCellKernels.zeros(dt, steps, batch, 4 * hidden);
-        NDArray dW = needsGrad(1) ? RnnCellKernels.zeros(dt, 4 * hidden, hidden) : null;
-        int hsOff = reverse ? batch * hidden : 0;
+        NDArray dW = null;
         if (dt == DType.FLOAT32) {
             backwardF(gOut == null ? null : RnnCellKernels.f(gOut), RnnCellKernels.f(dh), RnnCellKernels.f(dc),
                     RnnCellKernels.f(dG), RnnCellKernels.f(csArr), RnnCellKernels.f(tcArr), RnnCellKernels.f(acts),
                     RnnCellKernels.f(w));
-            if (dW != null) {
+            if (needsGrad(1)) {
+                int hsOff = reverse ? batch * hidden : 0;
+                dW = RnnCellKernels.zeros(dt, 4 * hidden, hidden);
                 RnnCellKernels.sgemm(true, false, 4 * hidden, hidden, steps * batch, RnnCellKernels.f(dG), 0,
                         4 * hidden, RnnCellKernels.f(hsArr), hsOff, hidden, 0f, RnnCellKernels.f(dW), 0, hidden);
             }
         } else {
-            NDArray dhp = RnnCellKernels.zeros(dt, batch, hidden);
-            backwardD(gOut == null ? null : RnnCellKernels.d(gOut), RnnCellKernels.d(dh), RnnCellKernels.d(dc),
-                    RnnCellKernels.d(dG), RnnCellKernels.d(csArr), RnnCellKernels.d(tcArr), RnnCellKernels.d(acts), w,
-                    dG, dhp);
-            if (dW != null) {
-                RnnCellKernels.gemm(dG, 0, true, hsArr, hsOff, false, dW, 4 * hidden, hidden, steps * batch);
-            }
+            backwardD(gOut == null ? null : RnnCellKernels.d(gOut), dh, RnnCellKernels.d(dc), RnnCellKernels.d(dG),
+                    RnnCellKernels.d(csArr), RnnCellKernels.d(tcArr), RnnCellKernels.d(acts), w, dG,
+                    RnnCellKernels.zeros(dt, batch, hidden));
+            dW = needsGrad(1) ? weightGrad(dG, hsArr, 4 * hidden) : null;
         }
         return new NDArray[] {needsGrad(0) ? dG : null, dW, needsGrad(2) ? dh : null, needsGrad(3) ? dc : null};
     }
@@ -122,9 +97,9 @@ final class LstmSequence extends Node {
         int b4 = 4 * hidden;
         float[] gT = new float[b4 * batch];
         for (int k = 0; k < steps; k++) {
-            int t = reverse ? steps - 1 - k : k;
-            int ps = reverse ? t + 1 : t;
-            int cur = reverse ? t : t + 1;
+            int t = time(k);
+            int ps = prev(t);
+            int cur = cur(t);
             // acts[t] += h[ps] W_hh^T, computed as its transpose W_hh h[ps]^T [4H, B] (a tall result, which OpenBLAS
             // runs about 30% faster) and added back transposed
             RnnCellKernels.sgemm(false, true, b4, batch, h1, w, 0, h1, hs, ps * batch * h1, h1, 0f, gT, 0, batch);
@@ -132,7 +107,7 @@ final class LstmSequence extends Node {
             for (int b = 0; b < batch; b++) {
                 int hp = (ps * batch + b) * h1;
                 int hc = (cur * batch + b) * h1;
-                if (lengths != null && t >= lengths[b]) {
+                if (past(t, b)) {
                     System.arraycopy(hs, hp, hs, hc, h1);
                     System.arraycopy(cs, hp, cs, hc, h1);
                     System.arraycopy(tcs, hp, tcs, hc, h1);
@@ -170,11 +145,11 @@ final class LstmSequence extends Node {
             gOut = new float[steps * nb * h1];
         }
         for (int k = steps - 1; k >= 0; k--) {
-            int t = reverse ? steps - 1 - k : k;
-            int ps = reverse ? t + 1 : t;
-            int cur = reverse ? t : t + 1;
+            int t = time(k);
+            int ps = prev(t);
+            int cur = cur(t);
             for (int b = 0; b < nb; b++) {
-                if (lengths != null && t >= lengths[b]) {
+                if (past(t, b)) {
                     continue;
                 }
                 int hp = (ps * nb + b) * h1;
@@ -222,89 +197,62 @@ final class LstmSequence extends Node {
             NDArray hsArr, NDArray hhArr) {
         int b4 = 4 * hidden;
         double[] hh = RnnCellKernels.d(hhArr);
-        for (int k = 0; k < steps; k++) {
-            int t = reverse ? steps - 1 - k : k;
-            int ps = reverse ? t + 1 : t;
-            int cur = reverse ? t : t + 1;
-            RnnCellKernels.gemm(hsArr, ps * batch * hidden, false, w, 0, true, hhArr, batch, b4, hidden);
-            RnnCellKernels.forRows(batch, b4, (lo, hi) -> {
-                for (int b = lo; b < hi; b++) {
-                    int hp = (ps * batch + b) * hidden;
-                    int hc = (cur * batch + b) * hidden;
-                    if (lengths != null && t >= lengths[b]) {
-                        System.arraycopy(hs, hp, hs, hc, hidden);
-                        System.arraycopy(cs, hp, cs, hc, hidden);
-                        System.arraycopy(tcs, hp, tcs, hc, hidden);
-                        continue;
-                    }
-                    int xo = (t * batch + b) * b4;
-                    int ho = b * b4;
-                    int oo = (t * batch + b) * hidden;
-                    for (int j = 0; j < hidden; j++) {
-                        double i = RnnCellKernels.sigmoid(xg[xo + j] + hh[ho + j]);
-                        double f = RnnCellKernels.sigmoid(xg[xo + hidden + j] + hh[ho + hidden + j]);
-                        double g = Math.tanh(xg[xo + 2 * hidden + j] + hh[ho + 2 * hidden + j]);
-                        double o = RnnCellKernels.sigmoid(xg[xo + 3 * hidden + j] + hh[ho + 3 * hidden + j]);
-                        double c = f * cs[hp + j] + i * g;
-                        double tc = Math.tanh(c);
-                        double h = o * tc;
-                        tcs[hc + j] = tc;
-                        acts[xo + j] = i;
-                        acts[xo + hidden + j] = f;
-                        acts[xo + 2 * hidden + j] = g;
-                        acts[xo + 3 * hidden + j] = o;
-                        cs[hc + j] = c;
-                        hs[hc + j] = h;
-                        out[oo + j] = h;
-                    }
-                }
-            });
-        }
+        forwardSteps(hsArr, w, hhArr, b4, b4, (t, ps, cur, b) -> {
+            int hp = (ps * batch + b) * hidden;
+            int hc = (cur * batch + b) * hidden;
+            int xo = (t * batch + b) * b4;
+            int ho = b * b4;
+            int oo = (t * batch + b) * hidden;
+            for (int j = 0; j < hidden; j++) {
+                double i = RnnCellKernels.sigmoid(xg[xo + j] + hh[ho + j]);
+                double f = RnnCellKernels.sigmoid(xg[xo + hidden + j] + hh[ho + hidden + j]);
+                double g = Math.tanh(xg[xo + 2 * hidden + j] + hh[ho + 2 * hidden + j]);
+                double o = RnnCellKernels.sigmoid(xg[xo + 3 * hidden + j] + hh[ho + 3 * hidden + j]);
+                double c = f * cs[hp + j] + i * g;
+                double tc = Math.tanh(c);
+                double h = o * tc;
+                tcs[hc + j] = tc;
+                acts[xo + j] = i;
+                acts[xo + hidden + j] = f;
+                acts[xo + 2 * hidden + j] = g;
+                acts[xo + 3 * hidden + j] = o;
+                cs[hc + j] = c;
+                hs[hc + j] = h;
+                out[oo + j] = h;
+            }
+        }, (t, ps, cur, b) -> {
+            int hp = (ps * batch + b) * hidden;
+            int hc = (cur * batch + b) * hidden;
+            System.arraycopy(hs, hp, hs, hc, hidden);
+            System.arraycopy(cs, hp, cs, hc, hidden);
+            System.arraycopy(tcs, hp, tcs, hc, hidden);
+        });
     }
 
-    private void backwardD(double[] gOut, double[] dh, double[] dc, double[] dG, double[] cs, double[] tcs,
+    private void backwardD(double[] gOut, NDArray dhArr, double[] dc, double[] dG, double[] cs, double[] tcs,
             double[] acts, NDArray w, NDArray dGArr, NDArray dhpArr) {
         int b4 = 4 * hidden;
-        double[] dhp = RnnCellKernels.d(dhpArr);
-        for (int k = steps - 1; k >= 0; k--) {
-            int t = reverse ? steps - 1 - k : k;
-            int ps = reverse ? t + 1 : t;
-            int cur = reverse ? t : t + 1;
-            RnnCellKernels.forRows(batch, b4, (lo, hi) -> {
-                for (int b = lo; b < hi; b++) {
-                    if (lengths != null && t >= lengths[b]) {
-                        continue;
-                    }
-                    int hp = (ps * batch + b) * hidden;
-                    int hc = (cur * batch + b) * hidden;
-                    int xo = (t * batch + b) * b4;
-                    int oo = (t * batch + b) * hidden;
-                    int so = b * hidden;
-                    for (int j = 0; j < hidden; j++) {
-                        double i = acts[xo + j];
-                        double f = acts[xo + hidden + j];
-                        double g = acts[xo + 2 * hidden + j];
-                        double o = acts[xo + 3 * hidden + j];
-                        double tc = tcs[hc + j];
-                        double dhv = dh[so + j] + (gOut == null ? 0.0 : gOut[oo + j]);
-                        double dcv = dc[so + j] + dhv * o * (1.0 - tc * tc);
-                        dG[xo + j] = dcv * g * i * (1.0 - i);
-                        dG[xo + hidden + j] = dcv * cs[hp + j] * f * (1.0 - f);
-                        dG[xo + 2 * hidden + j] = dcv * i * (1.0 - g * g);
-                        dG[xo + 3 * hidden + j] = dhv * tc * o * (1.0 - o);
-                        dc[so + j] = dcv * f;
-                    }
-                }
-            });
-            if (k == 0 && !needsGrad(2)) {
-                break;
+        double[] dh = RnnCellKernels.d(dhArr);
+        backwardSteps(dGArr, w, dhpArr, RnnArray.of(dhArr), b4, b4, 2, false, (t, ps, cur, b) -> {
+            int hp = (ps * batch + b) * hidden;
+            int hc = (cur * batch + b) * hidden;
+            int xo = (t * batch + b) * b4;
+            int oo = (t * batch + b) * hidden;
+            int so = b * hidden;
+            for (int j = 0; j < hidden; j++) {
+                double i = acts[xo + j];
+                double f = acts[xo + hidden + j];
+                double g = acts[xo + 2 * hidden + j];
+                double o = acts[xo + 3 * hidden + j];
+                double tc = tcs[hc + j];
+                double dhv = dh[so + j] + (gOut == null ? 0.0 : gOut[oo + j]);
+                double dcv = dc[so + j] + dhv * o * (1.0 - tc * tc);
+                dG[xo + j] = dcv * g * i * (1.0 - i);
+                dG[xo + hidden + j] = dcv * cs[hp + j] * f * (1.0 - f);
+                dG[xo + 2 * hidden + j] = dcv * i * (1.0 - g * g);
+                dG[xo + 3 * hidden + j] = dhv * tc * o * (1.0 - o);
+                dc[so + j] = dcv * f;
             }
-            RnnCellKernels.gemm(dGArr, t * batch * b4, false, w, 0, false, dhpArr, batch, hidden, b4);
-            for (int b = 0; b < batch; b++) {
-                if (lengths == null || t < lengths[b]) {
-                    System.arraycopy(dhp, b * hidden, dh, b * hidden, hidden);
-                }
-            }
-        }
+        });
     }
 }
