@@ -10,115 +10,61 @@ import io.ember.tensor.NDArray;
  * operation (double carries more than 2 * 24 + 2 bits), so the float path keeps float numerics. The activations
  * are the dtype's own: the fast float tanh/sigmoid of {@link RnnCellKernels}, exact {@code Math.tanh} in float64.
  */
-abstract class RnnArray {
+final class RnnArray {
+    /** Exactly one of the two is non-null. */
+    private final float[] f;
+    private final double[] d;
+
+    private RnnArray(float[] f, double[] d) {
+        this.f = f;
+        this.d = d;
+    }
+
     /** The host array of a dense NDArray (see {@link RnnCellKernels#dense}); null for null. */
     static RnnArray of(NDArray a) {
         if (a == null) {
             return null;
         }
-        return a.dtype() == DType.FLOAT32 ? new F(RnnCellKernels.f(a)) : new D(RnnCellKernels.d(a));
+        return a.dtype() == DType.FLOAT32 ? new RnnArray(RnnCellKernels.f(a), null)
+                : new RnnArray(null, RnnCellKernels.d(a));
     }
 
-    abstract double get(int i);
+    double get(int i) {
+        return f != null ? f[i] : d[i];
+    }
 
-    abstract void set(int i, double v);
+    void set(int i, double v) {
+        if (f != null) {
+            f[i] = (float) v;
+        } else {
+            d[i] = v;
+        }
+    }
 
-    /** {@code this[i] += v}, rounded to the dtype. */
-    abstract void add(int i, double v);
+    /** {@code this[i] += v}, in the dtype. */
+    void add(int i, double v) {
+        if (f != null) {
+            f[i] += (float) v;
+        } else {
+            d[i] += v;
+        }
+    }
 
     /** Copies len elements from this array at from into dst (same dtype) at to. */
-    abstract void copy(int from, RnnArray dst, int to, int len);
-
-    /** Rounds an operation's exact result to the dtype. */
-    abstract double round(double v);
-
-    abstract double tanh(double v);
-
-    abstract double sigmoid(double v);
-
-    private static final class F extends RnnArray {
-        private final float[] a;
-
-        F(float[] a) {
-            this.a = a;
-        }
-
-        @Override
-        double get(int i) {
-            return a[i];
-        }
-
-        @Override
-        void set(int i, double v) {
-            a[i] = (float) v;
-        }
-
-        @Override
-        void add(int i, double v) {
-            a[i] += (float) v;
-        }
-
-        @Override
-        void copy(int from, RnnArray dst, int to, int len) {
-            System.arraycopy(a, from, ((F) dst).a, to, len);
-        }
-
-        @Override
-        double round(double v) {
-            return (float) v;
-        }
-
-        @Override
-        double tanh(double v) {
-            return RnnCellKernels.tanh((float) v);
-        }
-
-        @Override
-        double sigmoid(double v) {
-            return RnnCellKernels.sigmoid((float) v);
-        }
+    void copy(int from, RnnArray dst, int to, int len) {
+        System.arraycopy(f != null ? f : d, from, f != null ? dst.f : dst.d, to, len);
     }
 
-    private static final class D extends RnnArray {
-        private final double[] a;
+    /** Rounds an operation's exact result to the dtype. */
+    double round(double v) {
+        return f != null ? (float) v : v;
+    }
 
-        D(double[] a) {
-            this.a = a;
-        }
+    double tanh(double v) {
+        return f != null ? RnnCellKernels.tanh((float) v) : Math.tanh(v);
+    }
 
-        @Override
-        double get(int i) {
-            return a[i];
-        }
-
-        @Override
-        void set(int i, double v) {
-            a[i] = v;
-        }
-
-        @Override
-        void add(int i, double v) {
-            a[i] += v;
-        }
-
-        @Override
-        void copy(int from, RnnArray dst, int to, int len) {
-            System.arraycopy(a, from, ((D) dst).a, to, len);
-        }
-
-        @Override
-        double round(double v) {
-            return v;
-        }
-
-        @Override
-        double tanh(double v) {
-            return Math.tanh(v);
-        }
-
-        @Override
-        double sigmoid(double v) {
-            return RnnCellKernels.sigmoid(v);
-        }
+    double sigmoid(double v) {
+        return f != null ? RnnCellKernels.sigmoid((float) v) : RnnCellKernels.sigmoid(v);
     }
 }
