@@ -133,6 +133,31 @@ final class Cfg {
         return out;
     }
 
+    /**
+     * A container's config: {"modules": [{name?, type, config}, ...]} over its children ({@code named}: with their
+     * names), or null if a child cannot be rebuilt.
+     */
+    static Map<String, Object> children(Module container, boolean named) {
+        List<Object> list = new ArrayList<>();
+        for (Map.Entry<String, Module> e : container.namedChildren().entrySet()) {
+            Map<String, Object> spec = spec(named ? e.getKey() : null, e.getValue());
+            if (spec == null) {
+                return null;
+            }
+            list.add(spec);
+        }
+        return of("modules", list);
+    }
+
+    /** Rebuilds each child listed by {@link #children} and hands it, with its name (null if unnamed), to add. */
+    @SuppressWarnings("unchecked")
+    static void eachChild(Map<String, Object> cfg, java.util.function.BiConsumer<String, Module> add) {
+        for (Object o : entries(cfg, "modules")) {
+            Object name = o instanceof Map ? ((Map<String, Object>) o).get("name") : null;
+            add.accept(name == null ? null : s((Map<String, Object>) o, "name"), build(o));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Module build(Object spec) {
         if (!(spec instanceof Map)) {

@@ -1,7 +1,5 @@
 package io.ember.nn;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,23 +38,12 @@ public class ModuleDict extends Module {
     /** {"modules": [{name, type, config}, ...]}, or null if a child cannot be rebuilt. */
     @Override
     public Map<String, Object> config() {
-        List<Object> list = new ArrayList<>();
-        for (Map.Entry<String, Module> e : namedChildren().entrySet()) {
-            Map<String, Object> s = Cfg.spec(e.getKey(), e.getValue());
-            if (s == null) {
-                return null;
-            }
-            list.add(s);
-        }
-        return Cfg.of("modules", list);
+        return Cfg.children(this, true);
     }
 
-    @SuppressWarnings("unchecked")
     static ModuleDict fromConfig(Map<String, Object> cfg) {
         ModuleDict d = new ModuleDict();
-        for (Object o : Cfg.entries(cfg, "modules")) {
-            d.put(Cfg.s((Map<String, Object>) o, "name"), Cfg.build(o));
-        }
+        Cfg.eachChild(cfg, d::put);
         return d;
     }
 }

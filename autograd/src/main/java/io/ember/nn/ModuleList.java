@@ -1,6 +1,5 @@
 package io.ember.nn;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -45,22 +44,12 @@ public class ModuleList extends Module implements Iterable<Module> {
     /** {"modules": [{type, config}, ...]}, or null if a child cannot be rebuilt. */
     @Override
     public Map<String, Object> config() {
-        List<Object> list = new ArrayList<>();
-        for (Module m : children()) {
-            Map<String, Object> s = Cfg.spec(null, m);
-            if (s == null) {
-                return null;
-            }
-            list.add(s);
-        }
-        return Cfg.of("modules", list);
+        return Cfg.children(this, false);
     }
 
     static ModuleList fromConfig(Map<String, Object> cfg) {
         ModuleList l = new ModuleList();
-        for (Object o : Cfg.entries(cfg, "modules")) {
-            l.add(Cfg.build(o));
-        }
+        Cfg.eachChild(cfg, (name, m) -> l.add(m));
         return l;
     }
 }

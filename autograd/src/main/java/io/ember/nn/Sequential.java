@@ -1,7 +1,6 @@
 package io.ember.nn;
 
 import io.ember.autograd.Tensor;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -64,23 +63,12 @@ public class Sequential extends Module implements Iterable<Module> {
     /** {"modules": [{name, type, config}, ...]}, or null if a child cannot be rebuilt. */
     @Override
     public Map<String, Object> config() {
-        List<Object> list = new ArrayList<>();
-        for (Map.Entry<String, Module> e : namedChildren().entrySet()) {
-            Map<String, Object> s = Cfg.spec(e.getKey(), e.getValue());
-            if (s == null) {
-                return null;
-            }
-            list.add(s);
-        }
-        return Cfg.of("modules", list);
+        return Cfg.children(this, true);
     }
 
-    @SuppressWarnings("unchecked")
     static Sequential fromConfig(Map<String, Object> cfg) {
         Sequential s = new Sequential();
-        for (Object o : Cfg.entries(cfg, "modules")) {
-            s.add(Cfg.s((Map<String, Object>) o, "name"), Cfg.build(o));
-        }
+        Cfg.eachChild(cfg, s::add);
         return s;
     }
 }
