@@ -46,15 +46,8 @@ public final class CharLstmExample {
                 .parse();
         Path path = a.get("text") != null ? Path.of(a.get("text")) : defaultText();
         String text = Files.readString(path, StandardCharsets.UTF_8);
-        TreeSet<Character> set = new TreeSet<>();
-        for (char c : text.toCharArray()) {
-            set.add(c);
-        }
-        String vocab = set.stream().map(String::valueOf).reduce("", String::concat);
-        long[] ids = new long[text.length()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = vocab.indexOf(text.charAt(i));
-        }
+        String vocab = vocabulary(text);
+        long[] ids = encode(text, vocab);
         int seq = a.getInt("seq");
         int batch = a.getInt("batch");
         if (ids.length < seq + 2) {
@@ -109,8 +102,28 @@ public final class CharLstmExample {
         return Files.isReadable(gpl) ? gpl : Path.of("README.md");
     }
 
+    /** The distinct characters of {@code text}, sorted: character i has id i. */
+    public static String vocabulary(String text) {
+        TreeSet<Character> set = new TreeSet<>();
+        for (char c : text.toCharArray()) {
+            set.add(c);
+        }
+        StringBuilder sb = new StringBuilder(set.size());
+        set.forEach(sb::append);
+        return sb.toString();
+    }
+
+    /** The ids of {@code text}'s characters in {@code vocab}. */
+    public static long[] encode(String text, String vocab) {
+        long[] ids = new long[text.length()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = vocab.indexOf(text.charAt(i));
+        }
+        return ids;
+    }
+
     /** A batch of random windows: inputs [batch, seq] and the next characters [batch, seq]. */
-    static NDArray[] windows(NDArray all, int seq, int batch, Generator g) {
+    public static NDArray[] windows(NDArray all, int seq, int batch, Generator g) {
         NDArray starts = NDArray.randint(g, 0, all.size(0) - seq - 1, batch, 1);
         NDArray offsets = starts.add(NDArray.arange(seq + 1).unsqueeze(0));
         NDArray chunk = all.indexSelect(0, offsets.reshape(-1)).reshape(batch, seq + 1);

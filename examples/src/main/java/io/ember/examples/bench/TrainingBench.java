@@ -2,6 +2,7 @@ package io.ember.examples.bench;
 
 import io.ember.autograd.Autograd;
 import io.ember.autograd.Tensor;
+import io.ember.examples.CharLstmExample;
 import io.ember.examples.FashionMnist;
 import io.ember.examples.Models;
 import io.ember.metrics.Metrics;
@@ -13,7 +14,6 @@ import io.ember.tensor.NDArray;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.TreeSet;
 
 /**
  * The training workloads of ../shared/PROTOCOL.md (mlp, cnn, infer, lstm), the same work as
@@ -163,15 +163,8 @@ final class TrainingBench {
 
     static void lstm(boolean quick) throws Exception {
         String text = Files.readString(Path.of("/usr/share/common-licenses/GPL-3"), StandardCharsets.UTF_8);
-        TreeSet<Character> set = new TreeSet<>();
-        for (char c : text.toCharArray()) {
-            set.add(c);
-        }
-        String vocab = set.stream().map(String::valueOf).reduce("", String::concat);
-        long[] ids = new long[text.length()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = vocab.indexOf(text.charAt(i));
-        }
+        String vocab = CharLstmExample.vocabulary(text);
+        long[] ids = CharLstmExample.encode(text, vocab);
         NDArray all = NDArray.of(ids, ids.length);
         Generator.manualSeed(0);
         Models.CharLstm model = new Models.CharLstm(vocab.length(), 64, 256, 1, false, 0);
@@ -181,13 +174,11 @@ final class TrainingBench {
         int seq = 64;
         int batch = 32;
         Runnable step = () -> {
-            NDArray starts = NDArray.randint(g, 0, all.size(0) - seq - 1, batch, 1);
-            NDArray chunk = all.indexSelect(0, starts.add(NDArray.arange(seq + 1).unsqueeze(0)).reshape(-1))
-                    .reshape(batch, seq + 1);
+            NDArray[] xy = CharLstmExample.windows(all, seq, batch, g);
             optimizer.zeroGrad();
-            Tensor logits = model.forward(Tensor.of(chunk.narrow(1, 0, seq)));
+            Tensor logits = model.forward(Tensor.of(xy[0]));
             Tensor loss = criterion.forward(logits.reshape(-1, vocab.length()),
-                    Tensor.of(chunk.narrow(1, 1, seq).reshape(-1)));
+                    Tensor.of(xy[1].reshape(-1)));
             loss.backward();
             optimizer.step();
         };
