@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * The training loop the Fashion-MNIST examples share, written the way a PyTorch tutorial writes it: zeroGrad,
  * forward, loss, backward, step; then test accuracy, save, reload and check the reloaded model agrees.
  */
-final class Classifier {
+public final class Classifier {
     private Classifier() {
     }
 
@@ -100,7 +100,7 @@ final class Classifier {
     }
 
     /** Predicted classes of x in eval mode, batches of 1024, no graph. */
-    static NDArray predict(Module model, NDArray x) {
+    public static NDArray predict(Module model, NDArray x) {
         model.eval();
         NDArray[] parts = new NDArray[(x.size(0) + 1023) / 1024];
         try (Autograd.Scope s = Autograd.inferenceMode()) {
@@ -112,7 +112,8 @@ final class Classifier {
         return NDArray.cat(0, parts);
     }
 
-    static double accuracy(Module model, NDArray x, NDArray y) {
+    /** Test accuracy of {@code model} (left in eval mode) on (x, y). */
+    public static double accuracy(Module model, NDArray x, NDArray y) {
         return Metrics.accuracy(predict(model, x), y);
     }
 }

@@ -3,9 +3,9 @@ package io.ember.examples.bench;
 import io.ember.autograd.Autograd;
 import io.ember.autograd.Tensor;
 import io.ember.examples.CharLstmExample;
+import io.ember.examples.Classifier;
 import io.ember.examples.FashionMnist;
 import io.ember.examples.Models;
-import io.ember.metrics.Metrics;
 import io.ember.nn.CrossEntropyLoss;
 import io.ember.nn.Module;
 import io.ember.optim.Adam;
@@ -70,19 +70,6 @@ final class TrainingBench {
         }
     }
 
-    static double accuracy(Module model, NDArray x, NDArray y) {
-        model.eval();
-        long correct = 0;
-        try (Autograd.Scope s = Autograd.inferenceMode()) {
-            for (int i = 0; i < x.size(0); i += 1024) {
-                int len = Math.min(1024, x.size(0) - i);
-                correct += Metrics.correct(model.forward(Tensor.of(x.narrow(0, i, len))).data(), y.narrow(0, i, len));
-            }
-        }
-        model.train();
-        return (double) correct / x.size(0);
-    }
-
     static void mlp(boolean quick) throws Exception {
         FashionMnist d = data();
         Generator.manualSeed(0);
@@ -107,7 +94,7 @@ final class TrainingBench {
         double third = perEpoch * 64 / ((System.nanoTime() - t0) / 1e9);
         Bench.print("mlp_train_sps", first);
         Bench.print("mlp_train_sps_steady", third);
-        Bench.print("mlp_acc_e3", accuracy(model, d.testImages, d.testLabels));
+        Bench.print("mlp_acc_e3", Classifier.accuracy(model, d.testImages, d.testLabels));
         trainedMlp = model;
     }
 
@@ -158,7 +145,7 @@ final class TrainingBench {
         for (int i = warm + timed; i < epoch; i++) {
             s.step();
         }
-        Bench.print("cnn_acc_e1", accuracy(model, d.testImages.reshape(-1, 1, 28, 28), d.testLabels));
+        Bench.print("cnn_acc_e1", Classifier.accuracy(model, d.testImages.reshape(-1, 1, 28, 28), d.testLabels));
     }
 
     static void lstm(boolean quick) throws Exception {
