@@ -42,7 +42,8 @@ public final class Bench {
         available.put("infer", TrainingBench::infer);
         available.put("cnn", TrainingBench::cnn);
         available.put("lstm", TrainingBench::lstm);
-        List<String> later = List.of("spark");
+        available.put("spark", SparkBench::spark);
+        List<String> later = List.of();
         String wanted = env("WORKLOADS", "all");
         List<String> names = new ArrayList<>();
         if (wanted.equals("all")) {
