@@ -1,10 +1,19 @@
 package io.ember.examples.bench;
 
+import io.ember.examples.Classifier;
 import io.ember.examples.FashionMnist;
+import io.ember.examples.Models;
+import io.ember.nn.CrossEntropyLoss;
 import io.ember.spark.data.InputSpec;
 import io.ember.spark.data.SparkTensors;
+import io.ember.spark.train.DistributedTrainer;
+import io.ember.spark.train.OptimizerSpec;
+import io.ember.spark.train.RoundStats;
+import io.ember.spark.train.TrainingResult;
+import io.ember.tensor.Generator;
 import io.ember.tensor.NDArray;
 import io.ember.tensor.Threads;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
@@ -22,6 +31,12 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  * as a user would: local[THREADS], no UI, shuffle partitions = THREADS, the driver's memory is this JVM's heap.
  */
 final class SparkBench {
+    /** K, local steps per worker between averagings (the trainer's default). */
+    static final int STEPS_PER_ROUND = 50;
+    /** Rounds of the scaling runs: one epoch of 60k rows at a total batch of 128 is 9 full rounds of 50 steps. */
+    static final int WARM_ROUNDS = 2;
+    static final int TIMED_ROUNDS = 6;
+
     private final boolean quick;
     private final int threads = Threads.get();
     private final FashionMnist data;
@@ -58,6 +73,7 @@ final class SparkBench {
     }
 
     private void run() throws Exception {
+        int threadsBefore = Threads.get();
         SparkSession spark = session(threads);
         try {
             SparkFrames train = new SparkFrames(spark, trainX, trainY);
@@ -65,14 +81,23 @@ final class SparkBench {
             Dataset<Row> vectors = train.vectors();
             ingest("", arrays);
             ingest("_vector", vectors);
-            arrays.unpersist(true);
             Dataset<Row> testVectors = new SparkFrames(spark, testX, testY).vectors();
             double[] mllib = mllib(vectors, testVectors);
+            vectors.unpersist(true);
+            testVectors.unpersist(true);
             Bench.print("mllib_fit_s", mllib[0]);
             Bench.print("mllib_acc", mllib[1]);
+            Dataset<Row> testArrays = new SparkFrames(spark, testX, testY).arrays();
+            train(arrays, testArrays, mllib[0], mllib[1]);
         } finally {
             spark.stop();
+            // in local mode the trainer's tasks set the JVM's thread count to their slot's cores
+            Threads.set(threadsBefore);
         }
+        Bench.print("spark_train_sps_w1", scaling(1));
+        Threads.set(threadsBefore);
+        Bench.print("spark_train_sps_w2", scaling(2));
+        Threads.set(threadsBefore);
     }
 
     /**
@@ -82,8 +107,7 @@ final class SparkBench {
      */
     private void ingest(String suffix, Dataset<Row> df) {
         long rows = df.count();
-        LongSupplier tensors = TEMP_NO_INGEST ? () -> rows : () -> SparkTensors.partitions(df,
-                InputSpec.features("features", 784).label("label")).map(b -> (long) b.size()).reduce(Long::sum);
+        LongSupplier tensors = TEMP_NO_INGEST ? () -> rows : () -> SparkTensors.partitions(df, spec()).map(b -> (long) b.size()).reduce(Long::sum);
         LongSupplier floor = () -> readFloor(df, !suffix.isEmpty());
         check("ingest" + suffix, rows, tensors.getAsLong());
         check("ingest" + suffix + " floor", rows, floor.getAsLong());
@@ -134,6 +158,98 @@ final class SparkBench {
             }
             return java.util.List.of(sum == -1 ? n + 1 : n).iterator();
         }).reduce(Long::sum);
+    }
+
+    private static InputSpec spec() {
+        return InputSpec.features("features", 784).label("label");
+    }
+
+    /** The PROTOCOL mlp, seeded as the mlp workload seeds it, with the settings every fit here shares. */
+    private DistributedTrainer.Builder trainer(int workers, int batch) {
+        Generator.manualSeed(0);
+        return DistributedTrainer.builder()
+                .model(Models.mlp())
+                .loss(new CrossEntropyLoss())
+                .optimizer(OptimizerSpec.adam(1e-3))
+                .batchSize(batch)
+                .stepsPerRound(quick ? 5 : STEPS_PER_ROUND)
+                .numWorkers(workers)
+                .seed(42);
+    }
+
+    /**
+     * Two fits of the same trainer (3 epochs, quick 1; numWorkers = THREADS, batch 64 each) on the same seeds, so
+     * the same trajectory. The first, timed bare: {@code spark_train_fit_s} (wall seconds of fit, including the
+     * conversion of the cached frame to tensor batches), {@code spark_train_acc} (test accuracy on the driver) and
+     * {@code spark_train_sps} (samples/s over all rounds but the first, a warm-up, by the rounds' own times). The
+     * second validates on the test set after every round through the trainer's validation: {@code
+     * ember_time_to_mllib_acc_s} is the wall time from the start of fit to the end of the first round whose
+     * validation accuracy reaches MLlib's (validation passes before it included, so it is an upper bound).
+     */
+    private void train(Dataset<Row> train, Dataset<Row> test, double mllibFit, double mllibAcc) {
+        int epochs = quick ? 1 : 3;
+        System.err.println("bench: Ember DistributedTrainer, " + threads + " workers, " + epochs + " epochs");
+        long t0 = System.nanoTime();
+        TrainingResult result = trainer(threads, 64).epochs(epochs)
+                .listener(st -> System.err.println("bench: " + st.summary())).build().fit(train, spec());
+        double fit = (System.nanoTime() - t0) / 1e9;
+        double acc = Classifier.accuracy(result.model(), testX, testY);
+        List<RoundStats> h = result.history();
+        long samples = 0;
+        double secs = 0;
+        for (RoundStats st : h.subList(Math.min(1, h.size() - 1), h.size())) {
+            samples += st.samples();
+            secs += st.seconds();
+        }
+        Bench.print("spark_train_fit_s", fit);
+        Bench.print("spark_train_acc", acc);
+        Bench.print("spark_train_sps", samples / secs);
+
+        System.err.printf("bench: again, validating after every round, until test accuracy %.4f (MLlib's)%n",
+                mllibAcc);
+        double[] reached = {-1};
+        long t1 = System.nanoTime();
+        trainer(threads, 64).epochs(epochs).validation(test).listener(st -> {
+            System.err.println("bench: " + st.summary());
+            if (reached[0] < 0 && st.validationAccuracy() >= mllibAcc) {
+                reached[0] = (System.nanoTime() - t1) / 1e9;
+            }
+        }).build().fit(train, spec());
+        Bench.print("ember_time_to_mllib_acc_s", reached[0]);
+        Bench.print("ember_vs_mllib_time_ratio", reached[0] < 0 ? -1 : reached[0] / mllibFit);
+    }
+
+    /**
+     * Samples/s of the trainer with {@code workers} workers on local[workers], the total batch 128 split among
+     * them, the same steps per round: its own SparkSession (stopped after), its own cached frame with one
+     * partition per worker, one epoch, the first {@link #WARM_ROUNDS} rounds a warm-up, the next
+     * {@link #TIMED_ROUNDS} timed by the rounds' own times (the last, partial round never counts).
+     */
+    private double scaling(int workers) {
+        SparkSession spark = session(workers);
+        try {
+            Dataset<Row> df = new SparkFrames(spark, trainX, trainY).arrays();
+            int warm = quick ? 1 : WARM_ROUNDS;
+            int timed = quick ? 2 : TIMED_ROUNDS;
+            System.err.println("bench: scaling, " + workers + " worker(s) on local[" + workers + "], batch "
+                    + 128 / workers + " each");
+            TrainingResult r = trainer(workers, 128 / workers).epochs(1)
+                    .listener(st -> System.err.println("bench: " + st.summary())).build().fit(df, spec());
+            List<RoundStats> h = r.history();
+            if (h.size() < warm + timed + 1) {
+                throw new IllegalStateException("bench spark: " + h.size() + " rounds, fewer than the "
+                        + (warm + timed + 1) + " needed");
+            }
+            long samples = 0;
+            double secs = 0;
+            for (RoundStats st : h.subList(warm, warm + timed)) {
+                samples += st.samples();
+                secs += st.seconds();
+            }
+            return samples / secs;
+        } finally {
+            spark.stop();
+        }
     }
 
     /** MLlib's MultilayerPerceptronClassifier (784,256,128,10; maxIter 100, quick 5): {fit seconds, test accuracy}. */
