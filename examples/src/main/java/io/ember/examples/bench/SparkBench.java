@@ -21,8 +21,6 @@ import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * The spark workload of ../shared/PROTOCOL.md: ingestion of a cached DataFrame into tensor batches against the
@@ -62,14 +60,13 @@ final class SparkBench {
     }
 
     static SparkSession session(int cores) {
-        SparkSession spark = SparkSession.builder()
+        return SparkSession.builder()
                 .master("local[" + cores + "]")
                 .appName("ember-bench")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", String.valueOf(cores))
+                .config("spark.log.level", "WARN")
                 .getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
-        return spark;
     }
 
     private void run() throws Exception {
@@ -107,8 +104,9 @@ final class SparkBench {
      */
     private void ingest(String suffix, Dataset<Row> df) {
         long rows = df.count();
-        LongSupplier tensors = TEMP_NO_INGEST ? () -> rows : () -> SparkTensors.partitions(df, spec()).map(b -> (long) b.size()).reduce(Long::sum);
-        LongSupplier floor = () -> readFloor(df, !suffix.isEmpty());
+        LongSupplier tensors = () -> SparkTensors.partitions(df, spec())
+                .map(b -> (long) b.size()).reduce(Long::sum);
+        LongSupplier floor = () -> SparkTensors.readFloor(df, spec());
         check("ingest" + suffix, rows, tensors.getAsLong());
         check("ingest" + suffix + " floor", rows, floor.getAsLong());
         double best = Double.MAX_VALUE;
@@ -121,11 +119,10 @@ final class SparkBench {
         Bench.print("ingest" + suffix + "_floor_rps", rows / bestFloor);
     }
 
-    static final boolean TEMP_NO_INGEST = true;
-
     private static void check(String what, long expected, long got) {
         if (expected != got) {
-            throw new IllegalStateException("bench spark: " + what + " saw " + got + " rows, the frame has " + expected);
+            throw new IllegalStateException("bench spark: " + what + " saw " + got + " rows, the frame has "
+                    + expected);
         }
     }
 
@@ -133,31 +130,6 @@ final class SparkBench {
         long t0 = System.nanoTime();
         job.getAsLong();
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    // TEMPORARY until the ingestion branch's floor lands: every value of the cached frame's internal rows.
-    private static long readFloor(Dataset<Row> df, boolean vector) {
-        return df.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> {
-            long n = 0;
-            double sum = 0;
-            while (it.hasNext()) {
-                InternalRow r = it.next();
-                if (vector) {
-                    ArrayData a = r.getStruct(0, 4).getArray(3);
-                    for (int j = 0, m = a.numElements(); j < m; j++) {
-                        sum += a.getDouble(j);
-                    }
-                } else {
-                    ArrayData a = r.getArray(0);
-                    for (int j = 0, m = a.numElements(); j < m; j++) {
-                        sum += a.getFloat(j);
-                    }
-                }
-                sum += r.getInt(1);
-                n++;
-            }
-            return java.util.List.of(sum == -1 ? n + 1 : n).iterator();
-        }).reduce(Long::sum);
     }
 
     private static InputSpec spec() {
