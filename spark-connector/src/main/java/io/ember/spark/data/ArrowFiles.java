@@ -150,7 +150,7 @@ public final class ArrowFiles {
             } else if (f.getType() instanceof ArrowType.Int || f.getType() instanceof ArrowType.FloatingPoint) {
                 width += 1;
             } else {
-                spec.exampleShape(); // throws: a variable-length column needs a declared shape
+                throw new IllegalArgumentException(spec.noShape());
             }
         }
         return spec.withShape(new int[] {width});
