@@ -113,9 +113,10 @@ public final class SparkTensors {
             while (writer.fill(rows)) {
                 chunks.add(converter.convert(writer.root(), writer.locator(), skipped));
             }
-        }
-        if (task == null) {
-            allocator.close();
+        } finally {
+            if (task == null) {
+                allocator.close();
+            }
         }
         if (skippedAcc != null && skipped[0] > 0) {
             skippedAcc.add(skipped[0]);

@@ -38,6 +38,7 @@ class BadDataTest {
     static void stop() {
         spark.stop();
         assertEquals(0, ArrowMemory.root().getAllocatedMemory(), "Arrow memory left after failed tasks");
+        assertTrue(ArrowMemory.root().getChildAllocators().isEmpty(), "task allocators left open");
     }
 
     /** Six good rows (x = [r, r+1, r+2], y = r % 2) in one partition, with row {@code bad} replaced. */
