@@ -134,6 +134,9 @@ final class ArrowConverter {
     }
 
     private String[] readColumn(FieldVector v, String name, int w, int off, int n, float[] out, String[] bad) {
+        if (n == 0) {
+            return bad;
+        }
         if (v.getNullCount() > 0) {
             for (int r = 0; r < n; r++) {
                 if (v.isNull(r)) {

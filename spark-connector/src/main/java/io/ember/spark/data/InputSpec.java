@@ -228,11 +228,16 @@ public final class InputSpec implements Serializable {
      */
     public int[] exampleShape() {
         if (shape == null) {
-            throw new IllegalStateException("InputSpec: no shape declared for feature column(s) "
-                    + featureColumns() + "; declare one, e.g. InputSpec.features(\"" + columns[0]
-                    + "\", 784) (a scalar column without a shape is resolved against the schema by SparkTensors)");
+            throw new IllegalStateException(noShape());
         }
         return shape.clone();
+    }
+
+    /** Why a shape is needed. */
+    String noShape() {
+        return "InputSpec: no shape declared for feature column(s) " + featureColumns()
+                + "; declare one, e.g. InputSpec.features(\"" + columns[0] + "\", 784) (scalar columns without "
+                + "a shape are resolved against the schema: SparkTensors.resolve)";
     }
 
     /** The declared shape or null (package-private: the resolver completes it). */
@@ -270,7 +275,7 @@ public final class InputSpec implements Serializable {
             if (scalars == columns.length) {
                 s = new int[] {columns.length};
             } else {
-                exampleShape(); // throws, naming the columns
+                throw new IllegalArgumentException(noShape());
             }
         }
         long total = numel(s);

@@ -72,7 +72,7 @@ final class SparkInternals {
                 }
             }
             return List.of(sum == 0.123456789 ? n + 1 : n).iterator();
-        }).reduce(Long::sum);
+        }).fold(0L, Long::sum);
     }
 
     private static double floorValues(InternalRow r, ColumnPlan c) {

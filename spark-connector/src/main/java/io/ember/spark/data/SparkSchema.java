@@ -59,7 +59,7 @@ final class SparkSchema {
                 allScalar &= b;
             }
             if (!allScalar) {
-                spec.exampleShape(); // throws: a non-scalar column needs a declared shape
+                throw new IllegalArgumentException(spec.noShape());
             }
             resolved = spec.withShape(new int[] {cols.size()});
         }

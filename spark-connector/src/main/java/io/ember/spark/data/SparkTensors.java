@@ -66,6 +66,19 @@ public final class SparkTensors {
         return SparkInternals.readFloor(df, plan(df, spec));
     }
 
+    /**
+     * Exports the DataFrame's spec columns as Arrow IPC files (file format), one per partition
+     * ({@code directory/part-00000.arrow}, ...), through the Hadoop FileSystem API (any Hadoop path: local, HDFS,
+     * ...). Null values and arrays of the wrong length are handled by the spec's bad-data policy as in
+     * {@link #partitions}; NaN, infinities and non-integral labels are written as they are and caught when the files
+     * are read ({@link ArrowFiles}, same spec). Runs a job; returns the number of rows written.
+     */
+    public static long writeIpc(Dataset<Row> df, InputSpec spec, String directory) {
+        SparkSchema.Plan plan = plan(df, spec);
+        return SparkInternals.mapPartitions(df, plan.selectedColumns(),
+                (p, rows) -> ArrowExport.writePartition(plan, p, rows, directory)).fold(0L, Long::sum);
+    }
+
     private static SparkSchema.Plan plan(Dataset<Row> df, InputSpec spec) {
         if (df == null || spec == null) {
             throw new IllegalArgumentException("SparkTensors: DataFrame or spec is null");
@@ -100,9 +113,10 @@ public final class SparkTensors {
             while (writer.fill(rows)) {
                 chunks.add(converter.convert(writer.root(), writer.locator(), skipped));
             }
-        }
-        if (task == null) {
-            allocator.close();
+        } finally {
+            if (task == null) {
+                allocator.close();
+            }
         }
         if (skippedAcc != null && skipped[0] > 0) {
             skippedAcc.add(skipped[0]);

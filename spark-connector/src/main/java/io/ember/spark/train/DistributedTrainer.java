@@ -78,27 +78,29 @@ public final class DistributedTrainer {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
         Dataset<Row> input = train.rdd().getNumPartitions() == b.numWorkers ? train : train.repartition(b.numWorkers);
         jsc.setJobDescription("Ember: converting training rows to tensor batches");
-        JavaRDD<TensorBatch> data = SparkTensors.partitions(input, spec);
+        SparkTensors.Ingest ingest = SparkTensors.ingest(input, spec);
         JavaRDD<TensorBatch> validation = null;
         if (b.validation != null) {
             validation = SparkTensors.partitions(b.validation, spec);
         }
-        return run(jsc, data, validation);
+        return run(jsc, ingest.rdd(), validation, ingest::skippedRows);
     }
 
     /**
      * Trains on tensor batches that are already one per partition (as {@link SparkTensors#partitions} makes them);
-     * {@code numWorkers} must equal their partition count. Validation, if set, is read with {@code validationSpec}.
+     * {@code numWorkers} must equal their partition count; {@code validation} (one batch per partition) may be
+     * null. The validation DataFrame of the builder is not used here.
      */
     public TrainingResult fit(JavaRDD<TensorBatch> partitions, JavaRDD<TensorBatch> validation) {
         if (partitions.getNumPartitions() != b.numWorkers) {
             throw new IllegalArgumentException("DistributedTrainer.fit: numWorkers is " + b.numWorkers
                     + " but the tensor batches have " + partitions.getNumPartitions() + " partitions");
         }
-        return run(JavaSparkContext.fromSparkContext(partitions.context()), partitions, validation);
+        return run(JavaSparkContext.fromSparkContext(partitions.context()), partitions, validation, () -> 0L);
     }
 
-    private TrainingResult run(JavaSparkContext jsc, JavaRDD<TensorBatch> data, JavaRDD<TensorBatch> validation) {
+    private TrainingResult run(JavaSparkContext jsc, JavaRDD<TensorBatch> data, JavaRDD<TensorBatch> validation,
+            java.util.function.LongSupplier skipped) {
         Module model = b.model;
         List<Broadcast<?>> broadcasts = new ArrayList<>();
         data.persist(b.storageLevel);
@@ -109,6 +111,10 @@ public final class DistributedTrainer {
             jsc.setJobDescription("Ember: converting training rows to tensor batches (cached for all rounds)");
             List<Integer> sizes = data.map(TensorBatch::size).collect();
             long rows = sizes.stream().mapToLong(Integer::longValue).sum();
+            long skippedRows = skipped.getAsLong();
+            if (skippedRows > 0) {
+                LOG.warn("Ember: skipped {} bad training rows (onBadData(SKIP))", skippedRows);
+            }
             if (rows == 0) {
                 throw new IllegalArgumentException("DistributedTrainer.fit: the training data has no rows");
             }
@@ -116,7 +122,7 @@ public final class DistributedTrainer {
             long totalSteps = stepsPerEpoch * b.epochs;
             int rounds = (int) ((totalSteps + b.stepsPerRound - 1) / b.stepsPerRound);
             RoundPlan plan = new RoundPlan(model, b.loss, b.optimizer, b.batchSize, b.stepsPerRound, totalSteps,
-                    b.seed, b.averageOptimizerState, b.device);
+                    b.seed, b.averageOptimizerState, b.device, b.lrSchedule, b.warmupSteps);
             Broadcast<RoundPlan> planB = jsc.broadcast(plan);
             broadcasts.add(planB);
             DeviceChoice.sayOnceOnDriver(b.device, jsc);
@@ -194,7 +200,7 @@ public final class DistributedTrainer {
                 }
             }
             jsc.setJobDescription(null);
-            TrainingResult result = new TrainingResult(model, history, resumedAfter, 0L);
+            TrainingResult result = new TrainingResult(model, history, resumedAfter, skippedRows);
             for (TrainingListener l : b.listeners) {
                 l.onEnd(result);
             }
@@ -224,9 +230,11 @@ public final class DistributedTrainer {
         s.put("numWorkers", b.numWorkers);
         s.put("batchSize", b.batchSize);
         s.put("stepsPerRound", b.stepsPerRound);
+        s.put("epochs", b.epochs);
         s.put("seed", b.seed);
         s.put("optimizer", b.optimizer.toString());
         s.put("averageOptimizerState", b.averageOptimizerState);
+        s.put("lrSchedule", b.lrSchedule + (b.warmupSteps > 0 ? "+warmup" + b.warmupSteps : ""));
         s.put("model", b.model.typeName());
         return s;
     }
@@ -264,6 +272,8 @@ public final class DistributedTrainer {
         private int checkpointEvery = 1;
         private int keepCheckpoints = 2;
         private String device = "auto";
+        private String lrSchedule = "constant";
+        private int warmupSteps;
         private StorageLevel storageLevel = StorageLevel.MEMORY_ONLY();
         private int treeDepth = 2;
         private final List<TrainingListener> listeners = new ArrayList<>();
@@ -361,6 +371,30 @@ public final class DistributedTrainer {
         /** "auto" (default: the task's assigned GPU when Ember's CUDA backend is present, else CPU), "cpu", "cuda". */
         public Builder device(String device) {
             this.device = DeviceChoice.validate(device);
+            return this;
+        }
+
+        /**
+         * The learning rate over the run, by global step (every worker takes the same rate at the same step):
+         * "constant" (default) or "cosine" (from the optimizer's rate down to 0 over all steps, like
+         * CosineAnnealingLR stepped per batch).
+         */
+        public Builder lrSchedule(String schedule) {
+            String s = schedule == null ? "" : schedule.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!s.equals("constant") && !s.equals("cosine")) {
+                throw new IllegalArgumentException("DistributedTrainer: lrSchedule must be constant or cosine, got '"
+                        + schedule + "'");
+            }
+            this.lrSchedule = s;
+            return this;
+        }
+
+        /** A linear warm-up of the learning rate over the first {@code steps} steps (default 0: none). */
+        public Builder warmupSteps(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("DistributedTrainer: warmupSteps must be >= 0, got " + steps);
+            }
+            this.warmupSteps = steps;
             return this;
         }
 

@@ -29,9 +29,11 @@ final class RoundPlan implements Serializable {
     final long seed;
     final boolean averageOptimizerState;
     final String device;
+    final String schedule;
+    final long warmupSteps;
 
     RoundPlan(Module model, Module loss, OptimizerSpec optimizer, int batchSize, int stepsPerRound, long totalSteps,
-            long seed, boolean averageOptimizerState, String device) {
+            long seed, boolean averageOptimizerState, String device, String schedule, long warmupSteps) {
         byte[][] m = files(model);
         byte[][] l = files(loss);
         this.modelJson = m[0];
@@ -45,6 +47,24 @@ final class RoundPlan implements Serializable {
         this.seed = seed;
         this.averageOptimizerState = averageOptimizerState;
         this.device = device;
+        this.schedule = schedule;
+        this.warmupSteps = warmupSteps;
+    }
+
+    /**
+     * The learning rate of the step that follows {@code step} steps done (the same on every worker): constant, or
+     * a cosine from the base rate to 0 over all the steps (PyTorch's CosineAnnealingLR with T_max = total steps,
+     * stepped after every batch); times {@code (step + 1) / warmupSteps} during a linear warm-up.
+     */
+    double lrAt(long step) {
+        double lr = optimizer.lr();
+        if (schedule.equals("cosine")) {
+            lr *= 0.5 * (1 + Math.cos(Math.PI * step / totalSteps));
+        }
+        if (step < warmupSteps) {
+            lr *= (step + 1) / (double) warmupSteps;
+        }
+        return lr;
     }
 
     /** The steps of round {@code round} (0-based): [first, end). */

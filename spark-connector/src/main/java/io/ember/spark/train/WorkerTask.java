@@ -95,6 +95,10 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
                     y = y.reshape(-1, 1);
                 }
                 Tensor l = loss.forward(outp, y);
+                double lr = p.lrAt(step);
+                for (io.ember.optim.ParamGroup group : opt.paramGroups()) {
+                    group.setLr(lr);
+                }
                 opt.zeroGrad();
                 l.backward();
                 opt.step();

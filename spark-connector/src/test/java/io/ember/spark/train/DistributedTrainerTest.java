@@ -190,6 +190,21 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void fit_cosineSchedule_oneWorker_equalsLocalTrainingWithCosineAnnealingLR() {
+        TensorBatch data = rows(150, 2);
+        TrainingResult r = trainer(mlp(5), 1, 16, 4, 2).lrSchedule("cosine").build()
+                .fit(TrainerTestData.rdd(spark, List.of(data)), null);
+        Module local = mlp(5);
+        RefWorker w = new RefWorker(local, data, 11, 16);
+        io.ember.optim.lr.CosineAnnealingLR sched = new io.ember.optim.lr.CosineAnnealingLR(w.opt, 20);
+        for (int s = 0; s < 20; s++) {
+            w.step();
+            sched.step();
+        }
+        assertSameState(local.stateDict(), r.model().stateDict(), 1e-7);
+    }
+
+    @Test
     void fit_sameSettingsTwice_givesIdenticalModels() {
         List<TensorBatch> parts = List.of(rows(120, 5), rows(120, 6));
         TrainingResult a = trainer(mlp(5), 2, 16, 3, 1).build().fit(TrainerTestData.rdd(spark, parts), null);
