@@ -99,22 +99,30 @@ final class SparkBench {
 
     /**
      * {@code ingest<suffix>_rps}, rows/s turning the cached frame into one tensor batch per partition, and
-     * {@code ingest<suffix>_floor_rps}, rows/s merely reading every value of its internal rows. One warm-up
-     * repetition of each, then the BEST of 5 (quick: 1), the two interleaved so that both see the same machine.
+     * {@code ingest<suffix>_floor_rps}, rows/s merely reading every value of its internal rows. Each job takes about
+     * 0.1 s on 60k rows, so: 3 warm-up repetitions of each (the JIT), then the BEST of 10 (quick: 1 and 1), the two
+     * interleaved so that both see the same machine.
      */
     private void ingest(String suffix, Dataset<Row> df) {
         long rows = df.count();
         LongSupplier tensors = () -> SparkTensors.partitions(df, spec())
                 .map(b -> (long) b.size()).reduce(Long::sum);
         LongSupplier floor = () -> SparkTensors.readFloor(df, spec());
-        check("ingest" + suffix, rows, tensors.getAsLong());
-        check("ingest" + suffix + " floor", rows, floor.getAsLong());
+        for (int i = 0; i < (quick ? 1 : 3); i++) {
+            check("ingest" + suffix, rows, tensors.getAsLong());
+            check("ingest" + suffix + " floor", rows, floor.getAsLong());
+        }
         double best = Double.MAX_VALUE;
         double bestFloor = Double.MAX_VALUE;
-        for (int i = 0; i < (quick ? 1 : 5); i++) {
-            best = Math.min(best, seconds(tensors));
-            bestFloor = Math.min(bestFloor, seconds(floor));
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < (quick ? 1 : 10); i++) {
+            double t = seconds(tensors);
+            double tf = seconds(floor);
+            best = Math.min(best, t);
+            bestFloor = Math.min(bestFloor, tf);
+            log.append(String.format(java.util.Locale.ROOT, " %.3f/%.3f", t, tf));
         }
+        System.err.println("bench: ingest" + suffix + " seconds (tensors/floor):" + log);
         Bench.print("ingest" + suffix + "_rps", rows / best);
         Bench.print("ingest" + suffix + "_floor_rps", rows / bestFloor);
     }
