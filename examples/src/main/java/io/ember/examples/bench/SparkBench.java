@@ -31,9 +31,13 @@ import org.apache.spark.sql.SparkSession;
 final class SparkBench {
     /** K, local steps per worker between averagings (the trainer's default). */
     static final int STEPS_PER_ROUND = 50;
-    /** Rounds of the scaling runs: one epoch of 60k rows at a total batch of 128 is 9 full rounds of 50 steps. */
-    static final int WARM_ROUNDS = 2;
-    static final int TIMED_ROUNDS = 6;
+    /**
+     * Rounds of the scaling runs (a round is ~0.1 s here, so many): two epochs of 60k rows at a total batch of 128
+     * are 18 full rounds of 50 steps and a partial one.
+     */
+    static final int SCALING_EPOCHS = 2;
+    static final int WARM_ROUNDS = 3;
+    static final int TIMED_ROUNDS = 15;
 
     private final boolean quick;
     private final int threads = Threads.get();
@@ -202,7 +206,7 @@ final class SparkBench {
     /**
      * Samples/s of the trainer with {@code workers} workers on local[workers], the total batch 128 split among
      * them, the same steps per round: its own SparkSession (stopped after), its own cached frame with one
-     * partition per worker, one epoch, the first {@link #WARM_ROUNDS} rounds a warm-up, the next
+     * partition per worker, {@link #SCALING_EPOCHS} epochs, the first {@link #WARM_ROUNDS} rounds a warm-up, the next
      * {@link #TIMED_ROUNDS} timed by the rounds' own times (the last, partial round never counts).
      */
     private double scaling(int workers) {
@@ -213,7 +217,7 @@ final class SparkBench {
             int timed = quick ? 2 : TIMED_ROUNDS;
             System.err.println("bench: scaling, " + workers + " worker(s) on local[" + workers + "], batch "
                     + 128 / workers + " each");
-            TrainingResult r = trainer(workers, 128 / workers).epochs(1)
+            TrainingResult r = trainer(workers, 128 / workers).epochs(quick ? 1 : SCALING_EPOCHS)
                     .listener(st -> System.err.println("bench: " + st.summary())).build().fit(df, spec());
             List<RoundStats> h = r.history();
             if (h.size() < warm + timed + 1) {
