@@ -72,8 +72,11 @@ public final class Datasets {
         return randomSplit(dataset, lengths, generator);
     }
 
-    /** A uniform random permutation of {@code 0..n-1} (Fisher-Yates, from the end). */
-    static int[] permutation(int n, Generator g) {
+    /**
+     * A uniform random permutation of {@code 0..n-1} (Fisher-Yates, from the end): the order a shuffling
+     * {@link DataLoader} (its {@link RandomSampler}) draws from its generator at the start of each epoch.
+     */
+    public static int[] permutation(int n, Generator g) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

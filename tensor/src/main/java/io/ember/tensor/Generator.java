@@ -12,6 +12,7 @@ package io.ember.tensor;
 public final class Generator {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final Generator GLOBAL = new Generator(0x5EEDL);
+    private static final ThreadLocal<Generator> THREAD = new ThreadLocal<>();
 
     private long state;
 
@@ -19,16 +20,48 @@ public final class Generator {
         this.state = seed;
     }
 
-    /** The default generator. */
+    /**
+     * The default generator: the one this thread was given by {@link #useOnThisThread}, else the process-wide one.
+     */
     public static Generator global() {
-        return GLOBAL;
+        Generator g = THREAD.get();
+        return g != null ? g : GLOBAL;
     }
 
-    /** Seeds the default generator. */
+    /** Seeds the default generator ({@link #global()}: this thread's own one while it has one). */
     public static void manualSeed(long seed) {
-        synchronized (GLOBAL) {
-            GLOBAL.state = seed;
+        Generator g = global();
+        synchronized (g) {
+            g.state = seed;
         }
+    }
+
+    /**
+     * Makes {@code g} the default generator of the calling thread until the returned scope is closed (the previous
+     * one is restored). Concurrent work in one JVM, such as two Spark tasks on one executor, then draws from its own
+     * generator (weight initialisation, dropout masks, shuffles without a generator of their own) and gives the same
+     * numbers whatever else runs beside it.
+     */
+    public static Scope useOnThisThread(Generator g) {
+        if (g == null) {
+            throw new IllegalArgumentException("Generator.useOnThisThread: generator is null");
+        }
+        Generator previous = THREAD.get();
+        THREAD.set(g);
+        return () -> {
+            if (previous == null) {
+                THREAD.remove();
+            } else {
+                THREAD.set(previous);
+            }
+        };
+    }
+
+    /** A scope from {@link #useOnThisThread}; closing it restores the thread's previous default generator. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
     }
 
     public long state() {

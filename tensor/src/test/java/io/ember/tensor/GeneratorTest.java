@@ -54,4 +54,28 @@ class GeneratorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.nextLong(0));
         assertTrue(e.getMessage().contains("nextLong"));
     }
+
+    @Test
+    void useOnThisThread_isolatesThreadsAndRestores() throws Exception {
+        Generator.manualSeed(5);
+        long expectedGlobal = new Generator(5).nextLong();
+        long[] seen = new long[2];
+        Thread other = new Thread(() -> {
+            try (Generator.Scope s = Generator.useOnThisThread(new Generator(99))) {
+                Generator.manualSeed(7); // seeds this thread's generator only
+                seen[0] = Generator.global().nextLong();
+            }
+            seen[1] = Generator.global() == Generator.global() ? 1 : 0;
+        });
+        other.start();
+        other.join();
+        assertEquals(new Generator(7).nextLong(), seen[0]);
+        // the process-wide generator was neither seeded nor advanced by the other thread
+        assertEquals(expectedGlobal, Generator.global().nextLong());
+        try (Generator.Scope s = Generator.useOnThisThread(new Generator(3))) {
+            assertEquals(new Generator(3).nextLong(), Generator.global().nextLong());
+        }
+        Generator.manualSeed(5);
+        assertEquals(expectedGlobal, Generator.global().nextLong());
+    }
 }

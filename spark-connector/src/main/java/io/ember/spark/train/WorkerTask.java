@@ -1,0 +1,178 @@
+package io.ember.spark.train;
+
+import io.ember.autograd.Autograd;
+import io.ember.autograd.Tensor;
+import io.ember.data.Datasets;
+import io.ember.nn.Loss;
+import io.ember.nn.Module;
+import io.ember.optim.Optimizer;
+import io.ember.spark.data.TensorBatch;
+import io.ember.tensor.DType;
+import io.ember.tensor.Device;
+import io.ember.tensor.Generator;
+import io.ember.tensor.NDArray;
+import io.ember.tensor.Threads;
+import java.io.Serial;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceInformation;
+
+/**
+ * One task of one round, on an executor: rebuild the model from the plan, load the round's averaged state, train
+ * the round's steps on this partition's cached batch, and return the state weighted by the samples seen.
+ *
+ * <p>Everything a task does depends only on the broadcast state, the partition's data, the seed, the partition
+ * index and the round, so a retried task returns the same result. The partition's rows are shuffled once per
+ * epoch with {@code new Generator(seed + partition)}, advanced epoch by epoch exactly as a shuffling
+ * {@code DataLoader} with that seed does; the last batch of an epoch may be smaller. The task's default generator
+ * (dropout masks) is seeded from (seed, partition, round).
+ */
+final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iterator<Partial>> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<RoundPlan> plan;
+    private final Broadcast<RoundState> state;
+    private final int round;
+
+    WorkerTask(Broadcast<RoundPlan> plan, Broadcast<RoundState> state, int round) {
+        this.plan = plan;
+        this.state = state;
+        this.round = round;
+    }
+
+    @Override
+    public Iterator<Partial> call(Integer partition, Iterator<TensorBatch> rows) {
+        TensorBatch data = single(rows, partition);
+        Partial out = Partial.empty();
+        if (data.size() == 0) {
+            return List.of(out).iterator();
+        }
+        if (data.labels() == null) {
+            throw new IllegalArgumentException("DistributedTrainer: partition " + partition
+                    + " has no labels (InputSpec needs a label column)");
+        }
+        RoundPlan p = plan.value();
+        RoundState s = state.value();
+        useTaskCores();
+        Device device = DeviceChoice.choose(p.device, taskGpus(), DeviceChoice.cudaAvailable());
+        try (Generator.Scope g = Generator.useOnThisThread(new Generator(taskSeed(p.seed, partition, round)))) {
+            Module model = p.newModel();
+            model.loadStateDict(s.model.toArrays());
+            Loss loss = (Loss) p.newLoss();
+            model.to(device);
+            model.train();
+            Optimizer opt = p.optimizer.create(model.parameters());
+            OptState os = s.optimizerFor(partition);
+            if (os != null) {
+                opt.loadStateDict(os.toState(1.0));
+            }
+            int n = data.size();
+            int batchesPerEpoch = (n + p.batchSize - 1) / p.batchSize;
+            long first = p.firstStep(round);
+            long end = p.endStep(round);
+            EpochOrder order = new EpochOrder(p.seed + partition, n);
+            for (long step = first; step < end; step++) {
+                int epoch = (int) (step / batchesPerEpoch);
+                int b = (int) (step % batchesPerEpoch);
+                int[] perm = order.of(epoch);
+                int from = b * p.batchSize;
+                int to = Math.min(n, from + p.batchSize);
+                long[] idx = new long[to - from];
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = perm[from + i];
+                }
+                TensorBatch batch = data.select(NDArray.of(idx));
+                Tensor x = Tensor.of(batch.features()).to(device);
+                Tensor y = Tensor.of(batch.labels()).to(device);
+                Tensor outp = model.forward(x);
+                if (y.data().dtype() == DType.FLOAT32 && outp.shape().rank() == 2 && outp.shape().get(1) == 1
+                        && y.shape().rank() == 1) {
+                    y = y.reshape(-1, 1);
+                }
+                Tensor l = loss.forward(outp, y);
+                opt.zeroGrad();
+                l.backward();
+                opt.step();
+                out.lossSum += l.item() * idx.length;
+                out.samples += idx.length;
+                out.steps++;
+            }
+            model.to(Device.CPU);
+            out.model = ArrayMap.weighted(model.stateDict(), out.samples);
+            if (p.averageOptimizerState) {
+                OptState w = OptState.of(opt.stateDict(), out.samples);
+                out.optimizer = w.tensors;
+                out.optimizerMeta = w.metaJson;
+                out.metaPartition = partition;
+            } else {
+                out.perPartition.put(partition, OptState.of(opt.stateDict(), 1.0));
+            }
+        }
+        return List.of(out).iterator();
+    }
+
+    static TensorBatch single(Iterator<TensorBatch> rows, int partition) {
+        if (!rows.hasNext()) {
+            throw new IllegalStateException("DistributedTrainer: partition " + partition + " has no tensor batch");
+        }
+        TensorBatch data = rows.next();
+        if (rows.hasNext()) {
+            throw new IllegalStateException("DistributedTrainer: partition " + partition
+                    + " has more than one tensor batch (expected SparkTensors.partitions' one per partition)");
+        }
+        return data;
+    }
+
+    /** Sets Ember's threads to the cores this task was given (spark.task.cpus). */
+    static void useTaskCores() {
+        TaskContext ctx = TaskContext.get();
+        if (ctx != null) {
+            int cpus = Math.max(1, ctx.cpus());
+            if (Threads.get() != cpus) {
+                Threads.set(cpus);
+            }
+        }
+    }
+
+    static String[] taskGpus() {
+        TaskContext ctx = TaskContext.get();
+        if (ctx == null) {
+            return null;
+        }
+        Map<String, ResourceInformation> res = scala.jdk.javaapi.CollectionConverters.asJava(ctx.resources());
+        ResourceInformation gpu = res.get("gpu");
+        return gpu == null ? null : gpu.addresses();
+    }
+
+    static long taskSeed(long seed, int partition, int round) {
+        long h = seed * 0x9E3779B97F4A7C15L + partition;
+        h = h * 0xBF58476D1CE4E5B9L + round;
+        return h ^ (h >>> 31);
+    }
+
+    /** The shuffled order of each epoch: the generator's permutations drawn in epoch order. */
+    static final class EpochOrder {
+        private final Generator generator;
+        private final int n;
+        private int epoch = -1;
+        private int[] perm;
+
+        EpochOrder(long seed, int n) {
+            this.generator = new Generator(seed);
+            this.n = n;
+        }
+
+        int[] of(int wanted) {
+            while (epoch < wanted) {
+                perm = Datasets.permutation(n, generator);
+                epoch++;
+            }
+            return perm;
+        }
+    }
+}
