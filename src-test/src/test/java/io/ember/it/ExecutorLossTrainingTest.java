@@ -187,10 +187,14 @@ class ExecutorLossTrainingTest {
         for (Thread k : killers) {
             k.join(10_000);
         }
+        double maxLossDiff = 0;
+        for (int i = 0; i < Math.min(calm.size(), stormy.size()); i++) {
+            maxLossDiff = Math.max(maxLossDiff, Math.abs(calm.get(i).loss() - stormy.get(i).loss()));
+        }
         System.out.printf("undisturbed: %d rounds, accuracy %.4f, %.1f s; killed executor %s during round %s:"
-                + " %d rounds, accuracy %.4f, %.1f s; %s%n", calm.size(), accUndisturbed, (t1 - t0) / 1e9,
-                killed.get() == null ? null : killed.get().executorId(), killedDuringRound.get(), stormy.size(),
-                accDisturbed, (t2 - t1) / 1e9, events);
+                + " %d rounds, accuracy %.4f, %.1f s; largest difference of a round's loss %.3g; %s%n", calm.size(),
+                accUndisturbed, (t1 - t0) / 1e9, killed.get() == null ? null : killed.get().executorId(),
+                killedDuringRound.get(), stormy.size(), accDisturbed, (t2 - t1) / 1e9, maxLossDiff, events);
 
         assertNull(killError.get(), () -> "killing an executor failed: " + killError.get());
         StandaloneCluster.KilledExecutor k = killed.get();

@@ -345,6 +345,7 @@ public final class StandaloneCluster implements AutoCloseable {
                 .config("spark.executor.extraJavaOptions", "-Djava.io.tmpdir=" + baseDir.resolve("tmp")
                         + " -Dember.threads=" + config.coresPerWorker)
                 .config("spark.local.dir", baseDir.resolve("driver-local").toString())
+                .config("spark.sql.warehouse.dir", baseDir.resolve("warehouse").toUri().toString())
                 .config("spark.sql.shuffle.partitions", String.valueOf(2 * config.workers * config.coresPerWorker))
                 .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                 .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s");
@@ -360,11 +361,12 @@ public final class StandaloneCluster implements AutoCloseable {
         SparkSession.Builder b = sessionBuilder(appName);
         extraConf.forEach(b::config);
         SparkSession spark = b.getOrCreate();
-        sessions.add(spark);
         if (!masterUrl.equals(spark.sparkContext().master())) {
             throw new IllegalStateException("StandaloneCluster: getOrCreate returned a session on "
-                    + spark.sparkContext().master() + " (another SparkContext is still running in this JVM)");
+                    + spark.sparkContext().master() + " (another SparkContext is still running in this JVM; stop it"
+                    + " first)");
         }
+        sessions.add(spark);
         awaitExecutors(spark, config.workers, config.startTimeout);
         return spark;
     }

@@ -3,6 +3,7 @@ package io.ember.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -43,6 +44,21 @@ class StandaloneClusterTest {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void start_memoryBelowSparkFloors_failsBeforeStartingAnything() {
+        IllegalArgumentException low = assertThrows(IllegalArgumentException.class,
+                () -> StandaloneCluster.builder("bad").executorMemory("256m").start());
+        assertEquals("StandaloneCluster: executorMemory must be >= 450m (Spark's floor), got 256m", low.getMessage());
+        IllegalArgumentException worker = assertThrows(IllegalArgumentException.class,
+                () -> StandaloneCluster.builder("bad").workerMemory("512m").executorMemory("1g").start());
+        assertEquals("StandaloneCluster: workerMemory 512m is below executorMemory 1g; no executor would ever start",
+                worker.getMessage());
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
+                () -> StandaloneCluster.builder("a/b"));
+        assertTrue(name.getMessage().contains("got 'a/b'"), name.getMessage());
     }
 
     private static List<Long> numbers(long n) {
