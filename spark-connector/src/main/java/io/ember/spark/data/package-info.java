@@ -1,5 +1,13 @@
 /**
  * Spark data into tensors: DataFrame rows to Arrow record batches to {@link io.ember.spark.data.TensorBatch}es on
- * the executors, and the same Arrow-to-tensor path for Arrow IPC files in plain Java.
+ * the executors ({@link io.ember.spark.data.SparkTensors}), and the same Arrow-to-tensor converter for Arrow IPC
+ * files in plain Java ({@link io.ember.spark.data.ArrowFiles}), both driven by an
+ * {@link io.ember.spark.data.InputSpec}.
+ *
+ * <p>Layout: {@code SparkSchema} checks the schema on the driver and plans each column; {@code SparkInternals} is
+ * the only class touching Spark internals (internal rows, unsafe memory); {@code RowsToArrow} writes rows into Arrow
+ * vectors; {@code ArrowConverter} turns any Arrow batch into tensor rows and applies the bad-data policy;
+ * {@code ArrowMemory} owns the per-JVM root allocator. {@code ArrowFiles}, {@code InputSpec},
+ * {@code ArrowConverter} and {@code TensorBatch} link no Spark class.
  */
 package io.ember.spark.data;

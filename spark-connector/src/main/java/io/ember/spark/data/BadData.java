@@ -1,0 +1,9 @@
+package io.ember.spark.data;
+
+/** What ingestion does with a bad row (a null, NaN or infinite value, an array of the wrong length, ...). */
+public enum BadData {
+    /** Fail with an error naming the column, the row and what was expected (the default). */
+    ERROR,
+    /** Drop the row and count it (see {@link SparkTensors#ingest} and {@link ArrowFiles.Result#skippedRows}). */
+    SKIP
+}

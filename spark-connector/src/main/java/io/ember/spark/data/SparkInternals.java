@@ -1,0 +1,314 @@
+package io.ember.spark.data;
+
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
+
+/**
+ * The ONE place that uses Spark-internal API ({@code queryExecution().toRdd()}, {@link InternalRow},
+ * {@link ArrayData}, {@link UnsafeArrayData}, {@link Platform}). Written for Spark {@value #WRITTEN_FOR};
+ * {@code SparkInternalsTest} fails loudly when the Spark on the classpath is another version, and exercises every
+ * internal method used here.
+ */
+final class SparkInternals {
+    /** The Spark version this adapter was written and tested for. */
+    static final String WRITTEN_FOR = "4.1.0";
+
+    /** A partition's work: gets the partition index and a cursor over its rows, returns one result. */
+    interface PartitionFunction<T> extends Serializable {
+        T apply(int partition, RowCursor rows) throws Exception;
+    }
+
+    private SparkInternals() {
+    }
+
+    /** The version of the Spark on the classpath. */
+    static String sparkVersion() {
+        return org.apache.spark.package$.MODULE$.SPARK_VERSION();
+    }
+
+    /** Runs {@code fn} once per partition over the internal rows of {@code df} pruned to {@code columns}. */
+    static <T> JavaRDD<T> mapPartitions(Dataset<Row> df, String[] columns, PartitionFunction<T> fn) {
+        JavaRDD<InternalRow> rows = internalRows(df, columns);
+        return rows.mapPartitionsWithIndex((Integer p, Iterator<InternalRow> it) ->
+                List.of(fn.apply(p, new Cursor(it))).iterator(), false);
+    }
+
+    private static JavaRDD<InternalRow> internalRows(Dataset<Row> df, String[] columns) {
+        Column[] cols = new Column[columns.length];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = df.col("`" + columns[i].replace("`", "``") + "`");
+        }
+        return df.select(cols).queryExecution().toRdd().toJavaRDD();
+    }
+
+    /**
+     * The benchmark floor: reads every feature value of every row once, element by element through the internal
+     * row API (e.g. {@code getArray(i).getFloat(j)}), and returns the number of rows read.
+     */
+    static long readFloor(Dataset<Row> df, SparkSchema.Plan plan) {
+        ColumnPlan[] features = plan.features();
+        String[] cols = plan.selectedColumns();
+        return internalRows(df, cols).mapPartitions((Iterator<InternalRow> it) -> {
+            long n = 0;
+            double sum = 0;
+            while (it.hasNext()) {
+                InternalRow r = it.next();
+                n++;
+                for (ColumnPlan c : features) {
+                    if (r.isNullAt(c.ordinal)) {
+                        continue;
+                    }
+                    sum += floorValues(r, c);
+                }
+            }
+            return List.of(sum == 0.123456789 ? n + 1 : n).iterator();
+        }).fold(0L, Long::sum);
+    }
+
+    private static double floorValues(InternalRow r, ColumnPlan c) {
+        double sum = 0;
+        switch (c.kind) {
+            case SCALAR -> sum += new Cursor(null).scalarOf(r, c);
+            case ARRAY -> {
+                ArrayData a = r.getArray(c.ordinal);
+                int n = a.numElements();
+                switch (c.elem) {
+                    case FLOAT -> { for (int j = 0; j < n; j++) { sum += a.getFloat(j); } }
+                    case DOUBLE -> { for (int j = 0; j < n; j++) { sum += a.getDouble(j); } }
+                    case INT -> { for (int j = 0; j < n; j++) { sum += a.getInt(j); } }
+                    case LONG -> { for (int j = 0; j < n; j++) { sum += a.getLong(j); } }
+                    case SHORT -> { for (int j = 0; j < n; j++) { sum += a.getShort(j); } }
+                    default -> { for (int j = 0; j < n; j++) { sum += a.getByte(j); } }
+                }
+            }
+            case VECTOR -> {
+                InternalRow v = r.getStruct(c.ordinal, 4);
+                ArrayData values = v.getArray(3);
+                int n = values.numElements();
+                if (v.getByte(0) == 0) {
+                    ArrayData idx = v.getArray(2);
+                    for (int j = 0; j < n; j++) {
+                        sum += idx.getInt(j) + values.getDouble(j);
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        sum += values.getDouble(j);
+                    }
+                }
+            }
+            case BINARY -> {
+                byte[] b = r.getBinary(c.ordinal);
+                for (byte x : b) {
+                    sum += x & 0xff;
+                }
+            }
+            default -> throw new IllegalStateException("readFloor: unexpected column kind " + c.kind);
+        }
+        return sum;
+    }
+
+    /** A {@link RowCursor} over internal rows; copies from Spark's unsafe layout when it can. */
+    static final class Cursor implements RowCursor {
+        private final Iterator<InternalRow> it;
+        private InternalRow row;
+        private ArrayData array;
+        private InternalRow vector;
+
+        Cursor(Iterator<InternalRow> it) {
+            this.it = it;
+        }
+
+        @Override
+        public boolean next() {
+            if (!it.hasNext()) {
+                return false;
+            }
+            row = it.next();
+            return true;
+        }
+
+        @Override
+        public boolean isNull(int ordinal) {
+            return row.isNullAt(ordinal);
+        }
+
+        @Override
+        public double scalar(ColumnPlan c) {
+            return scalarOf(row, c);
+        }
+
+        double scalarOf(InternalRow r, ColumnPlan c) {
+            int o = c.ordinal;
+            return switch (c.elem) {
+                case BYTE -> r.getByte(o);
+                case SHORT -> r.getShort(o);
+                case INT -> r.getInt(o);
+                case LONG -> r.getLong(o);
+                case FLOAT -> r.getFloat(o);
+                case DOUBLE -> r.getDouble(o);
+                case DECIMAL -> r.getDecimal(o, c.precision, c.scale).toDouble();
+                default -> throw new IllegalStateException("scalar: column '" + c.name + "' is " + c.elem);
+            };
+        }
+
+        @Override
+        public long integral(ColumnPlan c) {
+            int o = c.ordinal;
+            return switch (c.elem) {
+                case BYTE -> row.getByte(o);
+                case SHORT -> row.getShort(o);
+                case INT -> row.getInt(o);
+                case LONG -> row.getLong(o);
+                default -> throw new IllegalStateException("integral: column '" + c.name + "' is " + c.elem);
+            };
+        }
+
+        @Override
+        public int arrayLength(ColumnPlan c) {
+            array = row.getArray(c.ordinal);
+            return array.numElements();
+        }
+
+        @Override
+        public int firstNullElement() {
+            return firstNull(array);
+        }
+
+        private static int firstNull(ArrayData a) {
+            int n = a.numElements();
+            if (a instanceof UnsafeArrayData u) {
+                // the null bits follow the 8-byte element count
+                Object base = u.getBaseObject();
+                long off = u.getBaseOffset() + 8;
+                for (int w = 0; w < (n + 63) / 64; w++) {
+                    long bits = Platform.getLong(base, off + 8L * w);
+                    if (bits != 0) {
+                        return w * 64 + Long.numberOfTrailingZeros(bits);
+                    }
+                }
+                return -1;
+            }
+            for (int j = 0; j < n; j++) {
+                if (a.isNullAt(j)) {
+                    return j;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public void copyArray(ColumnPlan c, long address) {
+            copyAsFloats(array, c.elem, address);
+        }
+
+        private static void copyAsFloats(ArrayData a, ColumnPlan.Elem elem, long address) {
+            int n = a.numElements();
+            if (a instanceof UnsafeArrayData u) {
+                Object base = u.getBaseObject();
+                long v = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+                switch (elem) {
+                    case FLOAT -> Platform.copyMemory(base, v, null, address, 4L * n);
+                    case DOUBLE -> {
+                        for (int j = 0; j < n; j++) {
+                            Platform.putFloat(null, address + 4L * j, (float) Platform.getDouble(base, v + 8L * j));
+                        }
+                    }
+                    case INT -> {
+                        for (int j = 0; j < n; j++) {
+                            Platform.putFloat(null, address + 4L * j, Platform.getInt(base, v + 4L * j));
+                        }
+                    }
+                    case LONG -> {
+                        for (int j = 0; j < n; j++) {
+                            Platform.putFloat(null, address + 4L * j, Platform.getLong(base, v + 8L * j));
+                        }
+                    }
+                    case SHORT -> {
+                        for (int j = 0; j < n; j++) {
+                            Platform.putFloat(null, address + 4L * j, Platform.getShort(base, v + 2L * j));
+                        }
+                    }
+                    case BYTE -> {
+                        for (int j = 0; j < n; j++) {
+                            Platform.putFloat(null, address + 4L * j, Platform.getByte(base, v + j));
+                        }
+                    }
+                    default -> throw new IllegalStateException("copyArray: element type " + elem);
+                }
+                return;
+            }
+            for (int j = 0; j < n; j++) {
+                float x = switch (elem) {
+                    case FLOAT -> a.getFloat(j);
+                    case DOUBLE -> (float) a.getDouble(j);
+                    case INT -> a.getInt(j);
+                    case LONG -> a.getLong(j);
+                    case SHORT -> a.getShort(j);
+                    case BYTE -> a.getByte(j);
+                    default -> throw new IllegalStateException("copyArray: element type " + elem);
+                };
+                Platform.putFloat(null, address + 4L * j, x);
+            }
+        }
+
+        @Override
+        public int vectorSize(ColumnPlan c) {
+            vector = row.getStruct(c.ordinal, 4);
+            return vector.getByte(0) == 1 ? vector.getArray(3).numElements() : vector.getInt(1);
+        }
+
+        @Override
+        public String copyVector(int width, long address) {
+            ArrayData values = vector.getArray(3);
+            if (vector.getByte(0) == 1) {
+                copyAsFloats(values, ColumnPlan.Elem.DOUBLE, address);
+                return null;
+            }
+            ArrayData indices = vector.getArray(2);
+            int k = values.numElements();
+            if (indices.numElements() != k) {
+                return "a sparse vector with " + indices.numElements() + " indices but " + k + " values";
+            }
+            Platform.setMemory(address, (byte) 0, 4L * width);
+            for (int j = 0; j < k; j++) {
+                int i = indices.getInt(j);
+                if (i < 0 || i >= width) {
+                    return "a sparse vector index " + i + " outside [0, " + width + ")";
+                }
+                Platform.putFloat(null, address + 4L * i, (float) values.getDouble(j));
+            }
+            return null;
+        }
+
+        @Override
+        public int binaryLength(ColumnPlan c) {
+            if (row instanceof UnsafeRow u) {
+                return (int) u.getLong(c.ordinal);
+            }
+            return row.getBinary(c.ordinal).length;
+        }
+
+        @Override
+        public void copyBinary(ColumnPlan c, long address) {
+            if (row instanceof UnsafeRow u) {
+                long offsetAndSize = u.getLong(c.ordinal);
+                int offset = (int) (offsetAndSize >> 32);
+                int size = (int) offsetAndSize;
+                Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + offset, null, address, size);
+                return;
+            }
+            byte[] b = row.getBinary(c.ordinal);
+            Platform.copyMemory(b, Platform.BYTE_ARRAY_OFFSET, null, address, b.length);
+        }
+    }
+}

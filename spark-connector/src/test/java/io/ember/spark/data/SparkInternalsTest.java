@@ -1,0 +1,157 @@
+package io.ember.spark.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Guards the one adapter over Spark internals: fails loudly when Spark is not the version it was written for, and
+ * calls every internal method it uses on real rows (cached, so that rows come from Spark's columnar cache too).
+ */
+class SparkInternalsTest {
+    private static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSessions.local("SparkInternalsTest");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @Test
+    void sparkVersion_isTheOneTheAdapterWasWrittenFor() {
+        assertEquals(SparkInternals.WRITTEN_FOR, SparkInternals.sparkVersion(),
+                "SparkInternals was written for Spark " + SparkInternals.WRITTEN_FOR + " but Spark "
+                        + SparkInternals.sparkVersion() + " is on the classpath: re-check every internal call in "
+                        + "SparkInternals (InternalRow, UnsafeArrayData layout, Platform) and update WRITTEN_FOR");
+        assertEquals(SparkInternals.WRITTEN_FOR, spark.version());
+    }
+
+    private static Dataset<Row> frame() {
+        StructType schema = new StructType()
+                .add("af", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("ad", DataTypes.createArrayType(DataTypes.DoubleType))
+                .add("v", new VectorUDT())
+                .add("bin", DataTypes.BinaryType)
+                .add("dec", DataTypes.createDecimalType(8, 2))
+                .add("y", DataTypes.ShortType);
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            rows.add(RowFactory.create(new Float[] {r * 1f, null}, new Double[] {r + 0.5, -r * 1.0},
+                    r % 2 == 0 ? Vectors.dense(r, 1) : Vectors.sparse(2, new int[] {1}, new double[] {r}),
+                    new byte[] {(byte) r, (byte) 200}, new BigDecimal(r + ".25"), (short) r));
+        }
+        return spark.createDataFrame(rows, schema).coalesce(1).cache();
+    }
+
+    /** Every RowCursor method, on each row, against the values the rows were built from. */
+    @Test
+    void cursor_everyInternalCall_readsTheRowsBuilt() {
+        Dataset<Row> df = frame();
+        SparkSchema.Plan plan = SparkSchema.plan(df.schema(),
+                InputSpec.features(List.of("af", "ad", "v", "bin", "dec"), 8).widths(2, 2, 2, 1, 1).label("y"));
+        // widths are not used by the cursor; binary has 2 bytes per row
+        List<String> out = SparkInternals.mapPartitions(df, plan.selectedColumns(), (p, rows) -> {
+            ColumnPlan[] c = plan.features();
+            StringBuilder sb = new StringBuilder();
+            try (BufferAllocator a = ArrowMemory.child("test", 1 << 20); ArrowBuf buf = a.buffer(64)) {
+                long addr = buf.memoryAddress();
+                int r = 0;
+                while (rows.next()) {
+                    sb.append(rows.arrayLength(c[0])).append(',').append(rows.firstNullElement()).append(';');
+                    rows.arrayLength(c[1]);
+                    rows.copyArray(c[1], addr);
+                    sb.append(buf.getFloat(0)).append(',').append(buf.getFloat(4)).append(';');
+                    sb.append(rows.vectorSize(c[2])).append(',').append(rows.copyVector(2, addr)).append(',')
+                            .append(buf.getFloat(0)).append(',').append(buf.getFloat(4)).append(';');
+                    sb.append(rows.binaryLength(c[3])).append(',');
+                    rows.copyBinary(c[3], addr);
+                    sb.append(buf.getByte(0)).append(',').append(buf.getByte(1) & 0xff).append(';');
+                    sb.append(rows.scalar(c[4])).append(';').append(rows.integral(plan.label())).append(';')
+                            .append(rows.isNull(c[0].ordinal)).append('\n');
+                    r++;
+                }
+            }
+            return sb.toString();
+        }).collect();
+        StringBuilder expected = new StringBuilder();
+        for (int r = 0; r < 5; r++) {
+            float v0 = r % 2 == 0 ? r : 0;
+            float v1 = r % 2 == 0 ? 1 : r;
+            expected.append("2,1;").append(r + 0.5f).append(',').append((float) -r).append(';')
+                    .append("2,null,").append(v0).append(',').append(v1).append(';')
+                    .append("2,").append(r).append(",200;").append(r + 0.25).append(';').append(r)
+                    .append(";false\n");
+        }
+        assertEquals(List.of(expected.toString()), out);
+        assertEquals(0, ArrowMemory.root().getAllocatedMemory());
+    }
+
+    @Test
+    void readFloor_readsEveryRow() {
+        Dataset<Row> df = frame();
+        assertEquals(5, SparkTensors.readFloor(df, InputSpec.features(List.of("ad", "v", "bin"), 6).widths(2, 2, 2)));
+    }
+
+    @Test
+    void writeIpc_partitionsToFiles_readBackLikePartitions() {
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < 30; r++) {
+            rows.add(RowFactory.create(new Float[] {r * 1f, r * 2f, r * 3f, r * 4f}, r % 5));
+        }
+        Dataset<Row> df = spark.createDataFrame(rows, new StructType()
+                .add("x", DataTypes.createArrayType(DataTypes.FloatType)).add("y", DataTypes.IntegerType))
+                .repartition(3).cache();
+        InputSpec spec = InputSpec.features("x", 2, 2).label("y").batchRows(4);
+        String out = dir.resolve("ipc").toString();
+        assertEquals(30, SparkTensors.writeIpc(df, spec, out));
+        List<Path> files = ArrowFiles.list(dir.resolve("ipc"));
+        assertEquals(3, files.size());
+        List<TensorBatch> parts = SparkTensors.partitions(df, spec).collect();
+        for (int p = 0; p < 3; p++) {
+            TensorBatch fromFile = ArrowFiles.read(files.get(p), spec).batch();
+            assertArrayEquals(parts.get(p).features().shape().toArray(), fromFile.features().shape().toArray());
+            assertArrayEquals(parts.get(p).features().toFloatArray(), fromFile.features().toFloatArray());
+            assertArrayEquals(parts.get(p).labels().toLongArray(), fromFile.labels().toLongArray());
+        }
+        // and the rows themselves: every r appears once, with x = r * [1, 2, 3, 4]
+        TensorBatch all = ArrowFiles.read(files, spec).batch();
+        float[] f = all.features().toFloatArray();
+        long[] l = all.labels().toLongArray();
+        boolean[] seen = new boolean[30];
+        for (int i = 0; i < 30; i++) {
+            int r = (int) f[i * 4];
+            seen[r] = true;
+            assertArrayEquals(new float[] {r, 2 * r, 3 * r, 4 * r}, java.util.Arrays.copyOfRange(f, i * 4, i * 4 + 4));
+            assertEquals(r % 5, l[i]);
+        }
+        for (boolean s : seen) {
+            assertEquals(true, s);
+        }
+        assertEquals(0, ArrowMemory.root().getAllocatedMemory());
+    }
+}
