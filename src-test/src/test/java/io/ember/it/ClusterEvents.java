@@ -22,6 +22,7 @@ public final class ClusterEvents extends SparkListener {
     private final AtomicInteger executorsAdded = new AtomicInteger();
     private final AtomicInteger executorsRemoved = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<Trigger> triggers = new CopyOnWriteArrayList<>();
 
     /** A new listener registered on {@code spark}'s context. */
     public static ClusterEvents attach(SparkSession spark) {
@@ -32,7 +33,25 @@ public final class ClusterEvents extends SparkListener {
 
     @Override
     public void onTaskStart(SparkListenerTaskStart start) {
-        tasksStarted.incrementAndGet();
+        int n = tasksStarted.incrementAndGet();
+        for (Trigger t : triggers) {
+            if (n >= t.atCount && triggers.remove(t)) {
+                Thread thread = new Thread(t.action, "cluster-events-trigger");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} on a new thread as soon as {@code n} more tasks have started (counted from now): the
+     * moment the scheduler has launched them, before they can finish, e.g. to kill an executor mid-task.
+     */
+    public void afterTasksStart(int n, Runnable action) {
+        triggers.add(new Trigger(tasksStarted.get() + n, action));
+    }
+
+    private record Trigger(int atCount, Runnable action) {
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -138,34 +139,28 @@ class ExecutorLossTrainingTest {
         AtomicReference<StandaloneCluster.KilledExecutor> killed = new AtomicReference<>();
         AtomicReference<Throwable> killError = new AtomicReference<>();
         AtomicReference<Integer> killedDuringRound = new AtomicReference<>();
-        List<Thread> killers = new ArrayList<>();
+        AtomicBoolean armed = new AtomicBoolean();
         List<RoundStats> stormy = new ArrayList<>();
         TrainingListener killOnce = stats -> {
             stormy.add(stats);
-            if (stats.round() == Math.max(1, stats.rounds() / 3) && killers.isEmpty()) {
-                // kill as soon as the next round's tasks are running on the executors
-                int started = events.tasksStarted();
-                Thread killer = new Thread(() -> {
+            if (stats.round() == Math.max(1, stats.rounds() / 3) && armed.compareAndSet(false, true)) {
+                // kill one executor the moment the scheduler has launched the next round's tasks on both
+                ProcessHandle victim = cluster.executorProcesses().get(0);
+                events.afterTasksStart(WORKERS, () -> {
                     try {
-                        if (ClusterEvents.await(() -> events.tasksStarted() >= started + WORKERS, 60_000)) {
-                            killedDuringRound.set(stats.round() + 1);
-                            killed.set(cluster.killExecutor());
-                        }
+                        killedDuringRound.set(stats.round() + 1);
+                        killed.set(cluster.kill(victim));
                     } catch (Throwable t) {
                         killError.set(t);
                     }
-                }, "executor-killer");
-                killer.start();
-                killers.add(killer);
+                });
             }
         };
         TrainingResult disturbed = cluster.within(FIT_TIMEOUT, "training with a killed executor",
                 () -> fit(killOnce));
         double accDisturbed = Classifier.accuracy(disturbed.model(), data.testImages, data.testLabels);
         long t2 = System.nanoTime();
-        for (Thread k : killers) {
-            k.join(10_000);
-        }
+        ClusterEvents.await(() -> killed.get() != null || killError.get() != null, 10_000);
         double maxLossDiff = 0;
         for (int i = 0; i < Math.min(calm.size(), stormy.size()); i++) {
             maxLossDiff = Math.max(maxLossDiff, Math.abs(calm.get(i).loss() - stormy.get(i).loss()));

@@ -420,7 +420,14 @@ public final class StandaloneCluster implements AutoCloseable {
             throw new IllegalStateException("StandaloneCluster.killExecutor: no executor process is running\n"
                     + logsTail(20));
         }
-        ProcessHandle victim = running.get(0);
+        return kill(running.get(0));
+    }
+
+    /**
+     * Kills {@code victim}, one of {@link #executorProcesses()} found beforehand (so that the kill itself is
+     * immediate), with SIGKILL and waits until it is gone.
+     */
+    public KilledExecutor kill(ProcessHandle victim) {
         String cmd = victim.info().commandLine().orElse("");
         Matcher m = EXECUTOR_ID.matcher(cmd);
         String id = m.find() ? m.group(1) : "?";
