@@ -60,7 +60,6 @@ public final class SparkTrainExample {
             sb.master(a.get("master"));
         }
         SparkSession spark = sb.getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
         try {
             int workers = a.getInt("workers");
             // The data as Spark data lives: Parquet files (written once from the IDX files), read as DataFrames.
@@ -79,8 +78,9 @@ public final class SparkTrainExample {
             DistributedTrainer.Builder tb = DistributedTrainer.builder().model(model).loss(new CrossEntropyLoss())
                     .optimizer(OptimizerSpec.adam(a.getDouble("lr"))).lrSchedule(a.get("schedule")).numWorkers(workers).batchSize(batch)
                     .stepsPerRound(k).epochs(a.getInt("epochs")).seed(a.getInt("seed"))
-                    .validation(test).validateEvery((int) Math.max(1, stepsPerEpoch / k))
-                    .listener(s -> System.out.println(s.summary()));
+                    .validation(test).validateEvery((int) Math.max(1, stepsPerEpoch / k));
+            // the trainer logs every round's summary (io.ember at INFO, see log4j2.properties); a listener could
+            // also take RoundStats: .listener(s -> ...)
             if (a.get("checkpoint") != null) {
                 tb.checkpoint(a.get("checkpoint"), 5);
             }
