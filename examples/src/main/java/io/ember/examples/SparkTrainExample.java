@@ -79,7 +79,7 @@ public final class SparkTrainExample {
                     .optimizer(OptimizerSpec.adam(a.getDouble("lr"))).lrSchedule(a.get("schedule")).numWorkers(workers).batchSize(batch)
                     .stepsPerRound(k).epochs(a.getInt("epochs")).seed(a.getInt("seed"))
                     .validation(test).validateEvery((int) Math.max(1, stepsPerEpoch / k));
-            // the trainer logs every round's summary (io.ember at INFO, see log4j2.properties); a listener could
+            // the trainer logs every round's summary (io.ember at INFO, see examples/conf/log4j2.properties); a listener could
             // also take RoundStats: .listener(s -> ...)
             if (a.get("checkpoint") != null) {
                 tb.checkpoint(a.get("checkpoint"), 5);
