@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.examples.Classifier;
 import io.ember.examples.FashionMnist;
+import io.ember.examples.SparkTrainExample;
 import io.ember.nn.CrossEntropyLoss;
 import io.ember.nn.Linear;
 import io.ember.nn.Module;
@@ -20,7 +21,6 @@ import io.ember.spark.train.RoundStats;
 import io.ember.spark.train.TrainingListener;
 import io.ember.spark.train.TrainingResult;
 import io.ember.tensor.Generator;
-import io.ember.tensor.NDArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +64,7 @@ class ExecutorLossTrainingTest {
         Path parquet = cluster.baseDir().resolve("fashion-mnist-train.parquet");
         cluster.within(Duration.ofSeconds(120), "writing the training rows",
                 () -> {
-                    toDataFrame(data.trainImages, data.trainLabels).repartition(WORKERS).write().parquet(
+                    SparkTrainExample.frame(spark, data.trainImages, data.trainLabels, WORKERS).write().parquet(
                             parquet.toString());
                     return null;
                 });
@@ -92,23 +89,6 @@ class ExecutorLossTrainingTest {
             }
         }
         throw new IllegalStateException("Fashion-MNIST sample not found (examples/data/fashion-mnist-sample)");
-    }
-
-    static Dataset<Row> toDataFrame(NDArray images, NDArray labels) {
-        int n = images.size(0);
-        int d = images.size(1);
-        float[] px = images.toFloatArray();
-        long[] y = labels.toLongArray();
-        List<Row> rows = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            float[] f = new float[d];
-            System.arraycopy(px, i * d, f, 0, d);
-            rows.add(RowFactory.create(f, (double) y[i]));
-        }
-        StructType schema = new StructType()
-                .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-                .add("label", DataTypes.DoubleType, false);
-        return spark.createDataFrame(rows, schema);
     }
 
     static Module model() {
