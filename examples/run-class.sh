@@ -11,5 +11,8 @@ if [ -z "${EMBER_SKIP_BUILD:-}" ]; then
 fi
 CP="$ROOT/examples/target/classes:$(cat "$ROOT/examples/target/classpath.txt")"
 OPENS="$(sed -n 's:.*<spark.add.opens>\(.*\)</spark.add.opens>.*:\1:p' "$ROOT/pom.xml")"
+# Spark's INFO logging off, Ember's progress on (examples/conf/log4j2.properties), unless JAVA_OPTS picks a config.
+LOGCONF="-Dlog4j2.configurationFile=$ROOT/examples/conf/log4j2.properties"
+case "${JAVA_OPTS:-}" in *log4j2.configurationFile*) LOGCONF="" ;; esac
 # shellcheck disable=SC2086
-exec java ${JAVA_OPTS:-} $OPENS -cp "$CP" "$@"
+exec java ${JAVA_OPTS:-} $LOGCONF $OPENS -cp "$CP" "$@"

@@ -44,4 +44,12 @@ class FullExamplesTest {
                 tmp.resolve("cnn"));
         assertTrue(acc >= 0.90, "CNN test accuracy " + acc);
     }
+
+    @Test
+    void sparkMlp_threeEpochsOnLocal2_reaches087() throws Exception {
+        FashionMnist d = full();
+        double acc = SparkTrainExample.run(new String[] {"--data", d.dir.toString(), "--master", "local[2]",
+                "--save", tmp.resolve("spark-mlp").toString(), "--parquet", tmp.resolve("parquet").toString()});
+        assertTrue(acc >= 0.87, "Spark MLP test accuracy " + acc);
+    }
 }

@@ -28,10 +28,10 @@ final class Partial implements Serializable {
     /** Adds {@code o} into this one and returns this. */
     Partial merge(Partial o) {
         if (o.model != null) {
-            model = model == null ? o.model : model.addInPlace(o.model);
+            model = model == null ? o.model : model.plus(o.model);
         }
         if (o.optimizer != null) {
-            optimizer = optimizer == null ? o.optimizer : optimizer.addInPlace(o.optimizer);
+            optimizer = optimizer == null ? o.optimizer : optimizer.plus(o.optimizer);
         }
         if (o.optimizerMeta != null && o.metaPartition < metaPartition) {
             optimizerMeta = o.optimizerMeta;

@@ -61,7 +61,8 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
         useTaskCores();
         Device device = DeviceChoice.choose(p.device, taskGpus(), DeviceChoice.cudaAvailable());
         try (Generator.Scope g = Generator.useOnThisThread(new Generator(taskSeed(p.seed, partition, round)))) {
-            Module model = p.newModel();
+            Module cached = ModelCache.take(plan.id(), partition);
+            Module model = cached != null ? cached : p.newModel();
             model.loadStateDict(s.model.toArrays());
             Loss loss = (Loss) p.newLoss();
             model.to(device);
@@ -108,6 +109,7 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
             }
             model.to(Device.CPU);
             out.model = ArrayMap.weighted(model.stateDict(), out.samples);
+            ModelCache.put(plan.id(), partition, model);
             if (p.averageOptimizerState) {
                 OptState w = OptState.of(opt.stateDict(), out.samples);
                 out.optimizer = w.tensors;
