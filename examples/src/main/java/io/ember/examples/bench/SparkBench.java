@@ -26,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
  * The spark workload of ../shared/PROTOCOL.md: ingestion of a cached DataFrame into tensor batches against the
  * floor of merely reading it, the distributed trainer (local[THREADS], and local[1] against local[2]), and Spark
  * MLlib's MultilayerPerceptronClassifier on the same data as the reference for time to accuracy. Spark is configured
- * as a user would: local[THREADS], no UI, shuffle partitions = THREADS, the driver's memory is this JVM's heap.
+ * as a user would: local[THREADS], no UI, shuffle partitions = THREADS, the driver's memory is this JVM's heap,
+ * {@code spark.task.maxDirectResultSize} 64m as the README advises for the trainer.
  */
 final class SparkBench {
     /** K, local steps per worker between averagings (the trainer's default). */
@@ -70,6 +71,9 @@ final class SparkBench {
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", String.valueOf(cores))
                 .config("spark.log.level", "WARN")
+                // as the README advises and the Spark training example does: a round's task results (parameters and
+                // Adam's moments, 2.8 MB) come back with the task status, not through the block manager
+                .config("spark.task.maxDirectResultSize", "64m")
                 .getOrCreate();
     }
 
