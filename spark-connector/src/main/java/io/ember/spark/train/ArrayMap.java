@@ -145,8 +145,4 @@ final class ArrayMap implements Serializable {
     Map<String, NDArray> toArrays() {
         return toArrays(weight);
     }
-
-    int size() {
-        return keys.length;
-    }
 }

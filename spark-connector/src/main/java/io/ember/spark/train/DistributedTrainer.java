@@ -102,7 +102,8 @@ public final class DistributedTrainer {
     private TrainingResult run(JavaSparkContext jsc, JavaRDD<TensorBatch> data, JavaRDD<TensorBatch> validation,
             java.util.function.LongSupplier skipped) {
         Module model = b.model;
-        List<Broadcast<?>> broadcasts = new ArrayList<>();
+        Broadcast<RoundPlan> planB = null;
+        Broadcast<RoundState> stateB = null;
         data.persist(b.storageLevel);
         if (validation != null) {
             validation.persist(b.storageLevel);
@@ -123,8 +124,7 @@ public final class DistributedTrainer {
             int rounds = (int) ((totalSteps + b.stepsPerRound - 1) / b.stepsPerRound);
             RoundPlan plan = new RoundPlan(model, b.loss, b.optimizer, b.batchSize, b.stepsPerRound, totalSteps,
                     b.seed, b.averageOptimizerState, b.device, b.lrSchedule, b.warmupSteps);
-            Broadcast<RoundPlan> planB = jsc.broadcast(plan);
-            broadcasts.add(planB);
+            planB = jsc.broadcast(plan);
             DeviceChoice.sayOnceOnDriver(b.device, jsc);
 
             List<RoundStats> history = new ArrayList<>();
@@ -152,15 +152,16 @@ public final class DistributedTrainer {
                     + " per epoch, {} epochs)", rows, b.numWorkers, rounds, b.stepsPerRound, b.batchSize,
                     stepsPerEpoch, b.epochs);
             String lastSummary = "";
+            // the state a round starts from; after a round, the averaged state serves its validation and the next round
+            stateB = jsc.broadcast(new RoundState(ArrayMap.of(model.stateDict()), shared, perPartition));
             for (int r = start; r < rounds; r++) {
                 long t0 = System.nanoTime();
-                Broadcast<RoundState> stateB = jsc.broadcast(new RoundState(ArrayMap.of(model.stateDict()), shared,
-                        perPartition));
                 jsc.setJobDescription("Ember training round " + (r + 1) + "/" + rounds
                         + (lastSummary.isEmpty() ? "" : "; last: " + lastSummary));
                 Partial total = data.mapPartitionsWithIndex(new WorkerTask(planB, stateB, r), true)
                         .treeAggregate(Partial.empty(), Partial::merge, Partial::merge, b.treeDepth);
                 stateB.destroy();
+                stateB = null;
                 if (total.samples == 0) {
                     throw new IllegalStateException("DistributedTrainer: round " + (r + 1) + " saw no samples");
                 }
@@ -171,16 +172,17 @@ public final class DistributedTrainer {
                 } else {
                     perPartition.putAll(total.perPartition);
                 }
+                boolean validate = validation != null && ((r + 1) % b.validateEvery == 0 || r + 1 == rounds);
+                if (r + 1 < rounds || validate) {
+                    stateB = jsc.broadcast(new RoundState(ArrayMap.of(model.stateDict()), shared, perPartition));
+                }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double valLoss = Double.NaN;
                 double valAcc = Double.NaN;
-                if (validation != null && ((r + 1) % b.validateEvery == 0 || r + 1 == rounds)) {
-                    Broadcast<RoundState> vB = jsc.broadcast(new RoundState(ArrayMap.of(model.stateDict()), null,
-                            null));
+                if (validate) {
                     jsc.setJobDescription("Ember validation after round " + (r + 1) + "/" + rounds);
-                    double[] v = validation.mapPartitionsWithIndex(new Validation(planB, vB), true)
+                    double[] v = validation.mapPartitionsWithIndex(new Validation(planB, stateB), true)
                             .reduce(DistributedTrainer::add);
-                    vB.destroy();
                     valLoss = v[2] > 0 ? v[0] / v[2] : Double.NaN;
                     valAcc = v[3] > 0 ? v[1] / v[3] : Double.NaN;
                 }
@@ -210,8 +212,11 @@ public final class DistributedTrainer {
             if (validation != null) {
                 validation.unpersist(false);
             }
-            for (Broadcast<?> bc : broadcasts) {
-                bc.destroy();
+            if (planB != null) {
+                planB.destroy();
+            }
+            if (stateB != null) {
+                stateB.destroy();
             }
         }
     }

@@ -19,7 +19,6 @@ final class Partial implements Serializable {
     TreeMap<Integer, OptState> perPartition = new TreeMap<>();
     long samples;
     double lossSum;
-    long steps;
 
     static Partial empty() {
         return new Partial();
@@ -40,7 +39,6 @@ final class Partial implements Serializable {
         perPartition.putAll(o.perPartition);
         samples += o.samples;
         lossSum += o.lossSum;
-        steps += o.steps;
         return this;
     }
 }

@@ -33,18 +33,13 @@ final class Validation implements Function2<Integer, Iterator<TensorBatch>, Iter
 
     @Override
     public Iterator<double[]> call(Integer partition, Iterator<TensorBatch> rows) {
-        TensorBatch data = WorkerTask.single(rows, partition);
+        TensorBatch data = WorkerTask.labelledRows(rows, partition, "validation partition");
         double[] out = new double[4];
         if (data.size() == 0) {
             return List.of(out).iterator();
         }
-        if (data.labels() == null) {
-            throw new IllegalArgumentException("DistributedTrainer: validation partition " + partition
-                    + " has no labels");
-        }
-        WorkerTask.useTaskCores();
         RoundPlan p = plan.value();
-        Device device = DeviceChoice.choose(p.device, WorkerTask.taskGpus(), DeviceChoice.cudaAvailable());
+        Device device = WorkerTask.taskDevice(p);
         Module model = p.newModel();
         model.loadStateDict(state.value().model.toArrays());
         model.to(device);
@@ -55,12 +50,7 @@ final class Validation implements Function2<Integer, Iterator<TensorBatch>, Iter
                 TensorBatch b = data.rows(start, Math.min(data.size(), start + CHUNK));
                 Tensor out1 = model.forward(Tensor.of(b.features()).to(device)).to(Device.CPU);
                 NDArray y = b.labels();
-                Tensor target = Tensor.of(y);
-                if (y.dtype() == DType.FLOAT32 && out1.shape().rank() == 2 && out1.shape().get(1) == 1
-                        && y.shape().rank() == 1) {
-                    target = target.reshape(-1, 1);
-                }
-                out[0] += loss.forward(out1, target).item() * b.size();
+                out[0] += loss.forward(out1, WorkerTask.target(out1, Tensor.of(y))).item() * b.size();
                 if (y.dtype() == DType.INT64 && out1.shape().rank() == 2) {
                     long[] pred = out1.data().argmax(1, false).toLongArray();
                     long[] truth = y.toLongArray();

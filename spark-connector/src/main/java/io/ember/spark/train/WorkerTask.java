@@ -1,6 +1,5 @@
 package io.ember.spark.train;
 
-import io.ember.autograd.Autograd;
 import io.ember.autograd.Tensor;
 import io.ember.data.Datasets;
 import io.ember.nn.Loss;
@@ -47,19 +46,14 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
 
     @Override
     public Iterator<Partial> call(Integer partition, Iterator<TensorBatch> rows) {
-        TensorBatch data = single(rows, partition);
+        TensorBatch data = labelledRows(rows, partition, "partition");
         Partial out = Partial.empty();
         if (data.size() == 0) {
             return List.of(out).iterator();
         }
-        if (data.labels() == null) {
-            throw new IllegalArgumentException("DistributedTrainer: partition " + partition
-                    + " has no labels (InputSpec needs a label column)");
-        }
         RoundPlan p = plan.value();
         RoundState s = state.value();
-        useTaskCores();
-        Device device = DeviceChoice.choose(p.device, taskGpus(), DeviceChoice.cudaAvailable());
+        Device device = taskDevice(p);
         try (Generator.Scope g = Generator.useOnThisThread(new Generator(taskSeed(p.seed, partition, round)))) {
             Module cached = ModelCache.take(plan.id(), partition);
             Module model = cached != null ? cached : p.newModel();
@@ -89,13 +83,8 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
                 }
                 TensorBatch batch = data.select(NDArray.of(idx));
                 Tensor x = Tensor.of(batch.features()).to(device);
-                Tensor y = Tensor.of(batch.labels()).to(device);
                 Tensor outp = model.forward(x);
-                if (y.data().dtype() == DType.FLOAT32 && outp.shape().rank() == 2 && outp.shape().get(1) == 1
-                        && y.shape().rank() == 1) {
-                    y = y.reshape(-1, 1);
-                }
-                Tensor l = loss.forward(outp, y);
+                Tensor l = loss.forward(outp, target(outp, Tensor.of(batch.labels()).to(device)));
                 double lr = p.lrAt(step);
                 for (io.ember.optim.ParamGroup group : opt.paramGroups()) {
                     group.setLr(lr);
@@ -105,7 +94,6 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
                 opt.step();
                 out.lossSum += l.item() * idx.length;
                 out.samples += idx.length;
-                out.steps++;
             }
             model.to(Device.CPU);
             out.model = ArrayMap.weighted(model.stateDict(), out.samples);
@@ -122,16 +110,39 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
         return List.of(out).iterator();
     }
 
-    static TensorBatch single(Iterator<TensorBatch> rows, int partition) {
+    /**
+     * The partition's one tensor batch, which must have labels unless it is empty; {@code what} names the partition
+     * in errors ("partition", "validation partition").
+     */
+    static TensorBatch labelledRows(Iterator<TensorBatch> rows, int partition, String what) {
         if (!rows.hasNext()) {
-            throw new IllegalStateException("DistributedTrainer: partition " + partition + " has no tensor batch");
+            throw new IllegalStateException("DistributedTrainer: " + what + " " + partition + " has no tensor batch");
         }
         TensorBatch data = rows.next();
         if (rows.hasNext()) {
-            throw new IllegalStateException("DistributedTrainer: partition " + partition
+            throw new IllegalStateException("DistributedTrainer: " + what + " " + partition
                     + " has more than one tensor batch (expected SparkTensors.partitions' one per partition)");
         }
+        if (data.size() > 0 && data.labels() == null) {
+            throw new IllegalArgumentException("DistributedTrainer: " + what + " " + partition
+                    + " has no labels (InputSpec needs a label column)");
+        }
         return data;
+    }
+
+    /** Sets this task's threads to its cores and picks its device (see {@link DeviceChoice}). */
+    static Device taskDevice(RoundPlan p) {
+        useTaskCores();
+        return DeviceChoice.choose(p.device, taskGpus(), DeviceChoice.cudaAvailable());
+    }
+
+    /** The labels as the loss wants them: a regression target [n] becomes [n, 1] for an output [n, 1]. */
+    static Tensor target(Tensor output, Tensor labels) {
+        if (labels.data().dtype() == DType.FLOAT32 && output.shape().rank() == 2 && output.shape().get(1) == 1
+                && labels.shape().rank() == 1) {
+            return labels.reshape(-1, 1);
+        }
+        return labels;
     }
 
     /** Sets Ember's threads to the cores this task was given (spark.task.cpus). */
