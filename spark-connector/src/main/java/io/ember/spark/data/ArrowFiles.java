@@ -109,11 +109,6 @@ public final class ArrowFiles {
                 }
             }
         }
-        if (chunks.isEmpty()) {
-            chunks.add(new ArrowConverter.Chunk(new float[0],
-                    resolved.labelKind() == InputSpec.LabelKind.CLASS ? new long[0] : null,
-                    resolved.labelKind() == InputSpec.LabelKind.REGRESSION ? new float[0] : null, 0));
-        }
         return new Result(Chunks.toBatch(chunks, resolved), skipped[0]);
     }
 

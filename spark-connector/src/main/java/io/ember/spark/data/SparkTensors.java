@@ -34,8 +34,7 @@ public final class SparkTensors {
      *                                  cannot be read (the accepted types are listed on {@link InputSpec})
      */
     public static JavaRDD<TensorBatch> partitions(Dataset<Row> df, InputSpec spec) {
-        SparkSchema.Plan plan = plan(df, spec);
-        return SparkInternals.mapPartitions(df, plan.selectedColumns(), (p, rows) -> convert(plan, p, rows, null));
+        return batches(df, plan(df, spec), null);
     }
 
     /**
@@ -45,9 +44,12 @@ public final class SparkTensors {
     public static Ingest ingest(Dataset<Row> df, InputSpec spec) {
         SparkSchema.Plan plan = plan(df, spec);
         LongAccumulator skipped = df.sparkSession().sparkContext().longAccumulator("ember.skippedRows");
-        JavaRDD<TensorBatch> rdd = SparkInternals.mapPartitions(df, plan.selectedColumns(),
-                (p, rows) -> convert(plan, p, rows, skipped));
-        return new Ingest(rdd, skipped);
+        return new Ingest(batches(df, plan, skipped), skipped);
+    }
+
+    /** The conversion job of {@link #partitions} and {@link #ingest}; {@code skipped} may be null. */
+    private static JavaRDD<TensorBatch> batches(Dataset<Row> df, SparkSchema.Plan plan, LongAccumulator skipped) {
+        return SparkInternals.mapPartitions(df, plan.selectedColumns(), (p, rows) -> convert(plan, p, rows, skipped));
     }
 
     /**
@@ -120,11 +122,6 @@ public final class SparkTensors {
         }
         if (skippedAcc != null && skipped[0] > 0) {
             skippedAcc.add(skipped[0]);
-        }
-        if (chunks.isEmpty()) {
-            chunks.add(new ArrowConverter.Chunk(new float[0],
-                    spec.labelKind() == InputSpec.LabelKind.CLASS ? new long[0] : null,
-                    spec.labelKind() == InputSpec.LabelKind.REGRESSION ? new float[0] : null, 0));
         }
         return Chunks.toBatch(chunks, spec);
     }
