@@ -53,6 +53,14 @@ final class ArrowConverter {
 
     /** Converts the batch's rows; under SKIP, bad rows are dropped and added to {@code skipped[0]}. */
     Chunk convert(VectorSchemaRoot root, RowLocator where, long[] skipped) {
+        return convert(root, where, skipped, null);
+    }
+
+    /**
+     * Like {@link #convert(VectorSchemaRoot, RowLocator, long[])}, and when {@code dropped} is not null (at least
+     * the batch's row count long), sets {@code dropped[r]} to whether batch row {@code r} was dropped.
+     */
+    Chunk convert(VectorSchemaRoot root, RowLocator where, long[] skipped, boolean[] dropped) {
         int n = root.getRowCount();
         FieldVector[] vectors = new FieldVector[columns.length];
         boolean[] scalar = new boolean[columns.length];
@@ -80,6 +88,11 @@ final class ArrowConverter {
                 targets = new float[n];
             }
             bad = readLabel(lv, n, classes, targets, bad);
+        }
+        if (dropped != null) {
+            for (int r = 0; r < n; r++) {
+                dropped[r] = bad != null && bad[r] != null;
+            }
         }
         if (bad == null) {
             return new Chunk(out, classes, targets, n);
@@ -109,7 +122,8 @@ final class ArrowConverter {
 
     /** The message for a bad row, shared by every check of the Spark and the Arrow paths. */
     static String badRow(String source, String where, String problem) {
-        return source + ": bad row at " + where + ": " + problem + " (onBadData(SKIP) drops such rows)";
+        return source + ": bad row at " + where + ": " + problem + (source.equals(RowsToArrow.SCORE_SOURCE)
+                ? " (onBadData(SKIP) gives such rows null outputs)" : " (onBadData(SKIP) drops such rows)");
     }
 
     private FieldVector vector(VectorSchemaRoot root, String name, String role) {

@@ -43,6 +43,10 @@ final class ColumnPlan implements Serializable {
         return new ColumnPlan(name, kind, elem, ordinal, w, precision, scale);
     }
 
+    ColumnPlan withOrdinal(int o) {
+        return new ColumnPlan(name, kind, elem, o, width, precision, scale);
+    }
+
     @Override
     public String toString() {
         return name + ":" + kind + (elem == Elem.NONE ? "" : "<" + elem + ">") + "[" + width + "]";

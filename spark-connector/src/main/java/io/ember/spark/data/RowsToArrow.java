@@ -24,12 +24,15 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class RowsToArrow implements AutoCloseable {
     static final String SOURCE = "SparkTensors";
+    /** The source named in the messages of {@link SparkTensors#score}. */
+    static final String SCORE_SOURCE = "SparkTensors.score";
 
     private final ColumnPlan[] features;
     private final ColumnPlan label;
     private final InputSpec spec;
     private final int partition;
     private final long[] skipped;
+    private final String source;
     private final VectorSchemaRoot root;
     private final int capacity;
     private final long[] dataAddress;
@@ -38,6 +41,12 @@ final class RowsToArrow implements AutoCloseable {
     private long rowIndex = -1;
 
     RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped) {
+        this(plan, allocator, partition, skipped, SOURCE);
+    }
+
+    /** A writer whose messages begin with {@code source}. */
+    RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped, String source) {
+        this.source = source;
         this.features = plan.features();
         this.label = plan.label();
         this.spec = plan.spec();
@@ -99,6 +108,16 @@ final class RowsToArrow implements AutoCloseable {
         return r -> "partition " + partition + ", row " + rowIds[r];
     }
 
+    /** The partition row index of batch row {@code r} (valid until the next {@link #fill}). */
+    int rowId(int r) {
+        return rowIds[r];
+    }
+
+    /** The number of the partition's rows read so far (written or skipped). */
+    long rowsRead() {
+        return rowIndex + 1;
+    }
+
     /** Fills the root with the next rows (up to batchRows); false when the input had no more rows. */
     boolean fill(RowCursor rows) {
         int n = 0;
@@ -109,7 +128,7 @@ final class RowsToArrow implements AutoCloseable {
             String problem = writeRow(rows, n);
             if (problem != null) {
                 if (spec.badData() == BadData.ERROR) {
-                    throw new IllegalArgumentException(ArrowConverter.badRow(SOURCE,
+                    throw new IllegalArgumentException(ArrowConverter.badRow(source,
                             "partition " + partition + ", row " + rowIndex, problem));
                 }
                 skipped[0]++;

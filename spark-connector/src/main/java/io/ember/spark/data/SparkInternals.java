@@ -1,6 +1,7 @@
 package io.ember.spark.data;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -8,14 +9,21 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 
 /**
  * The ONE place that uses Spark-internal API ({@code queryExecution().toRdd()}, {@link InternalRow},
- * {@link ArrayData}, {@link UnsafeArrayData}, {@link Platform}). Written for Spark {@value #WRITTEN_FOR};
+ * {@link ArrayData}, {@link UnsafeArrayData}, {@link UnsafeRow}, {@link JoinedRow}, {@link GenericInternalRow},
+ * {@link Platform}, {@code classic.SparkSession#internalCreateDataFrame}). Written for Spark {@value #WRITTEN_FOR};
  * {@code SparkInternalsTest} fails loudly when the Spark on the classpath is another version, and exercises every
  * internal method used here.
  */
@@ -26,6 +34,31 @@ final class SparkInternals {
     /** A partition's work: gets the partition index and a cursor over its rows, returns one result. */
     interface PartitionFunction<T> extends Serializable {
         T apply(int partition, RowCursor rows) throws Exception;
+    }
+
+    /** A non-empty partition's batches, for {@link #appendColumns}. */
+    interface Batches {
+        /**
+         * Reads the next batch from {@code rows} (which ends after a batch of rows) and returns its outputs, or null
+         * when the input has no more rows.
+         */
+        Outputs next(RowCursor rows) throws Exception;
+
+        /** Releases what the batches hold (also called when the input ends). */
+        void close();
+    }
+
+    /** Opens a non-empty partition's {@link Batches}. */
+    interface BatchesFunction extends Serializable {
+        Batches open(int partition) throws Exception;
+    }
+
+    /**
+     * The outputs of one batch: input row {@code i} of the batch takes row {@code index[i]} of the output columns,
+     * or nulls where it is -1; {@code columns[c]} is a double[] (DOUBLE: one per row; VECTOR: {@code width} per
+     * row) or a float[] (FLOAT_ARRAY: {@code width} per row), or null when no row has outputs.
+     */
+    record Outputs(int[] index, Object[] columns) {
     }
 
     private SparkInternals() {
@@ -49,6 +82,148 @@ final class SparkInternals {
             cols[i] = df.col("`" + columns[i].replace("`", "``") + "`");
         }
         return df.select(cols).queryExecution().toRdd().toJavaRDD();
+    }
+
+    /**
+     * {@code df} with {@code outputs} appended to each row, computed batch by batch per partition by {@code fn}
+     * (batches of at most {@code batchRows} input rows, held as copies while their batch is scored). Lazy: builds
+     * the plan, runs no job. The rows are never converted to external {@code Row}s.
+     */
+    static Dataset<Row> appendColumns(Dataset<Row> df, OutputColumn[] outputs, DataType[] types, int batchRows,
+                                      BatchesFunction fn) {
+        if (!(df.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession session)) {
+            throw new IllegalArgumentException("SparkTensors.score: needs a classic SparkSession (not Spark "
+                    + "Connect), got " + df.sparkSession().getClass().getName());
+        }
+        StructType schema = df.schema();
+        for (int c = 0; c < outputs.length; c++) {
+            schema = schema.add(new StructField(outputs[c].name(), types[c], true, Metadata.empty()));
+        }
+        int inputFields = df.schema().fields().length;
+        JavaRDD<InternalRow> in = df.queryExecution().toRdd().toJavaRDD();
+        JavaRDD<InternalRow> out = in.mapPartitionsWithIndex((Integer p, Iterator<InternalRow> it) -> it.hasNext()
+                ? new Appending(it, inputFields, batchRows, outputs, fn.open(p))
+                : Collections.emptyIterator(), true);
+        return session.internalCreateDataFrame(out.rdd(), schema, false);
+    }
+
+    /** Copies of a batch's input rows: the source's rows may be reused buffers. */
+    private static final class Holding implements Iterator<InternalRow> {
+        private final Iterator<InternalRow> source;
+        private final int fields;
+        private final InternalRow[] held;
+        private final UnsafeRow[] pool;
+        private final byte[][] buffers;
+        private int count;
+
+        Holding(Iterator<InternalRow> source, int fields, int capacity) {
+            this.source = source;
+            this.fields = fields;
+            this.held = new InternalRow[capacity];
+            this.pool = new UnsafeRow[capacity];
+            this.buffers = new byte[capacity][];
+        }
+
+        @Override
+        public boolean hasNext() {
+            return count < held.length && source.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+            InternalRow r = source.next();
+            if (r instanceof UnsafeRow u) {
+                int size = u.getSizeInBytes();
+                byte[] b = buffers[count];
+                if (b == null || b.length < size) {
+                    b = new byte[size];
+                    buffers[count] = b;
+                }
+                if (pool[count] == null) {
+                    pool[count] = new UnsafeRow(fields);
+                }
+                u.writeToMemory(b, Platform.BYTE_ARRAY_OFFSET);
+                pool[count].pointTo(b, size);
+                held[count] = pool[count];
+                count++;
+            } else {
+                held[count++] = r.copy();
+            }
+            return r;
+        }
+    }
+
+    /** The input rows, each joined with its outputs, batch by batch. */
+    private static final class Appending implements Iterator<InternalRow> {
+        private final Holding rows;
+        private final Cursor cursor;
+        private final OutputColumn[] outputs;
+        private final Batches batches;
+        private final Object[] values;
+        private final GenericInternalRow right;
+        private final JoinedRow joined = new JoinedRow();
+        private Outputs out;
+        private int pos;
+        private int count;
+        private boolean done;
+
+        Appending(Iterator<InternalRow> source, int fields, int batchRows, OutputColumn[] outputs, Batches batches) {
+            this.rows = new Holding(source, fields, batchRows);
+            this.cursor = new Cursor(rows);
+            this.outputs = outputs;
+            this.batches = batches;
+            this.values = new Object[outputs.length];
+            this.right = new GenericInternalRow(values);
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (pos >= count) {
+                if (done) {
+                    return false;
+                }
+                rows.count = 0;
+                try {
+                    out = batches.next(cursor);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException("SparkTensors.score: the scorer failed: " + e, e);
+                }
+                if (out == null) {
+                    done = true;
+                    batches.close();
+                    return false;
+                }
+                pos = 0;
+                count = rows.count;
+            }
+            return true;
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            int i = pos++;
+            int k = out.index()[i];
+            for (int c = 0; c < values.length; c++) {
+                values[c] = k < 0 ? null : value(outputs[c], out.columns()[c], k);
+            }
+            return joined.apply(rows.held[i], right);
+        }
+
+        private static Object value(OutputColumn c, Object column, int k) {
+            int w = c.width();
+            return switch (c.kind()) {
+                case DOUBLE -> ((double[]) column)[k];
+                case FLOAT_ARRAY -> UnsafeArrayData.fromPrimitiveArray(column,
+                        Platform.FLOAT_ARRAY_OFFSET + 4 * k * w, w, 4);
+                case VECTOR -> new GenericInternalRow(new Object[] {(byte) 1, null, null,
+                        UnsafeArrayData.fromPrimitiveArray(column, Platform.DOUBLE_ARRAY_OFFSET + 8 * k * w, w, 8)});
+            };
+        }
     }
 
     /**

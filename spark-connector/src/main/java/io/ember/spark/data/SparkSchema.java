@@ -7,6 +7,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
@@ -80,6 +81,51 @@ final class SparkSchema {
                     t instanceof DecimalType d ? d.precision() : 0, t instanceof DecimalType d2 ? d2.scale() : 0);
         }
         return new Plan(resolved, features, label);
+    }
+
+    /**
+     * The plan for reading the features of whole rows of {@code schema} (ordinals are positions in the full row, not
+     * in a pruned selection); the spec's label, if any, is ignored.
+     */
+    static Plan planFullRows(StructType schema, InputSpec spec) {
+        Plan p = plan(schema, spec.noLabel());
+        ColumnPlan[] features = p.features().clone();
+        for (int i = 0; i < features.length; i++) {
+            features[i] = features[i].withOrdinal(index(schema, features[i].name));
+        }
+        return new Plan(p.spec(), features, null);
+    }
+
+    private static int index(StructType schema, String name) {
+        StructField[] fields = schema.fields();
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no column '" + name + "'");
+    }
+
+    /** The Spark type of an output column; loads Spark ML's VectorUDT only for a VECTOR column. */
+    static DataType outputType(OutputColumn c) {
+        return switch (c.kind()) {
+            case DOUBLE -> DataTypes.DoubleType;
+            case FLOAT_ARRAY -> DataTypes.createArrayType(DataTypes.FloatType, false);
+            case VECTOR -> vectorType(c.name());
+        };
+    }
+
+    private static DataType vectorType(String column) {
+        try {
+            Class<?> udt = Class.forName("org.apache.spark.ml.linalg.VectorUDT", true,
+                    Thread.currentThread().getContextClassLoader() != null
+                            ? Thread.currentThread().getContextClassLoader() : SparkSchema.class.getClassLoader());
+            return (DataType) udt.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalArgumentException("SparkTensors.score: output column '" + column + "' is a Spark ML "
+                    + "vector, but org.apache.spark.ml.linalg.VectorUDT cannot be loaded (" + e
+                    + "); put spark-mllib on the classpath or use OutputColumn.floatArray", e);
+        }
     }
 
     private static StructField field(StructType schema, String name, String role) {

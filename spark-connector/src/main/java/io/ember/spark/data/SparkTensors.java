@@ -1,12 +1,14 @@
 package io.ember.spark.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
@@ -67,6 +69,68 @@ public final class SparkTensors {
             throw new IllegalArgumentException("SparkTensors: schema or spec is null");
         }
         return SparkSchema.plan(schema, spec).spec();
+    }
+
+    /**
+     * Batch scoring: {@code df} with the {@code outputs} appended after all of its own columns, computed on the
+     * executors batch by batch. Each partition's rows are written, up to {@link InputSpec#batchRows} at a time,
+     * straight from Spark's internal rows into an Arrow batch (no conversion to external {@code Row}s), converted to
+     * FLOAT32 {@code [n, ...spec.exampleShape()]} and handed to {@code scorer}; its arrays fill the output columns.
+     * Row order and every input column are kept. {@code spec} names the feature column(s) and the example shape as
+     * for {@link #partitions} (its label, if any, is ignored). A bad row (a null, an array of the wrong length, NaN
+     * or an infinity) fails the job under {@link BadData#ERROR}, naming the column, the partition and the row; under
+     * {@link BadData#SKIP} it is kept, with null in every output column. Lazy: no job runs until an action (building
+     * the plan of {@code df} may, as {@code df.rdd()} may, e.g. the sampling of a global sort).
+     *
+     * <pre>{@code
+     * Broadcast<MyModel> model = ...;
+     * Dataset<Row> scored = SparkTensors.score(df, InputSpec.features("pixels", 784),
+     *         List.of(OutputColumn.vector("probability", 10), OutputColumn.scalar("prediction")),
+     *         x -> model.value().predict(x));   // returns {probabilities [n, 10], classes [n]}
+     * }</pre>
+     *
+     * @throws IllegalArgumentException at once, before any job: a missing or unreadable feature column, no output
+     *                                  columns, an output name already in {@code df} or given twice, a null scorer
+     */
+    public static Dataset<Row> score(Dataset<Row> df, InputSpec spec, List<OutputColumn> outputs,
+                                     BatchScorer scorer) {
+        if (df == null || spec == null) {
+            throw new IllegalArgumentException("SparkTensors.score: DataFrame or spec is null");
+        }
+        if (scorer == null) {
+            throw new IllegalArgumentException("SparkTensors.score: scorer is null");
+        }
+        if (outputs == null || outputs.isEmpty()) {
+            throw new IllegalArgumentException("SparkTensors.score: no output columns");
+        }
+        plan(df, spec.noLabel()); // the checks of partitions(), with their messages
+        SparkSchema.Plan plan = SparkSchema.planFullRows(df.schema(), spec);
+        boolean caseSensitive = Boolean.parseBoolean(df.sparkSession().conf().get("spark.sql.caseSensitive",
+                "false"));
+        OutputColumn[] out = new OutputColumn[outputs.size()];
+        DataType[] types = new DataType[out.length];
+        for (int i = 0; i < out.length; i++) {
+            OutputColumn c = outputs.get(i);
+            if (c == null) {
+                throw new IllegalArgumentException("SparkTensors.score: output column " + i + " is null");
+            }
+            for (String existing : df.schema().fieldNames()) {
+                if (caseSensitive ? existing.equals(c.name()) : existing.equalsIgnoreCase(c.name())) {
+                    throw new IllegalArgumentException("SparkTensors.score: output column '" + c.name()
+                            + "' is already a column of the DataFrame " + Arrays.toString(df.schema().fieldNames()));
+                }
+            }
+            for (int j = 0; j < i; j++) {
+                if (caseSensitive ? out[j].name().equals(c.name()) : out[j].name().equalsIgnoreCase(c.name())) {
+                    throw new IllegalArgumentException("SparkTensors.score: output column '" + c.name()
+                            + "' is given twice in " + outputs);
+                }
+            }
+            out[i] = c;
+            types[i] = SparkSchema.outputType(c);
+        }
+        return SparkInternals.appendColumns(df, out, types, plan.spec().batchRows(),
+                p -> new Scoring(plan, out, scorer, p));
     }
 
     /**

@@ -1,0 +1,133 @@
+package io.ember.spark.data;
+
+import io.ember.tensor.HostStorage;
+import io.ember.tensor.NDArray;
+import java.util.Arrays;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * One partition's scoring for {@link SparkTensors#score}, batch by batch: the rows' features are written into an
+ * Arrow batch ({@link RowsToArrow}), converted and checked ({@link ArrowConverter}), scored, and the scorer's arrays
+ * checked against the output columns. Its Arrow memory is a child allocator of the task, released at the end of
+ * the input or when the task ends, whichever comes first. Holds no Spark-internal types: {@link SparkInternals}
+ * holds the rows and appends the outputs.
+ */
+final class Scoring implements SparkInternals.Batches {
+    private final SparkSchema.Plan plan;
+    private final OutputColumn[] outputs;
+    private final BatchScorer scorer;
+    private final int partition;
+    private final int[] exampleShape;
+    private final BufferAllocator allocator;
+    private final RowsToArrow writer;
+    private final ArrowConverter converter;
+    private final long[] skipped = {0};
+    private final boolean[] dropped;
+    private boolean closed;
+
+    Scoring(SparkSchema.Plan plan, OutputColumn[] outputs, BatchScorer scorer, int partition) {
+        this.plan = plan;
+        this.outputs = outputs;
+        this.scorer = scorer;
+        this.partition = partition;
+        InputSpec spec = plan.spec();
+        this.exampleShape = spec.exampleShape();
+        this.dropped = new boolean[spec.batchRows()];
+        this.allocator = ArrowMemory.child("ember-score-" + partition, spec.allocatorLimit());
+        try {
+            this.writer = new RowsToArrow(plan, allocator, partition, skipped, RowsToArrow.SCORE_SOURCE);
+        } catch (RuntimeException | Error e) {
+            allocator.close();
+            throw e;
+        }
+        this.converter = new ArrowConverter(spec, RowsToArrow.SCORE_SOURCE);
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            // releases the Arrow memory however the task ends (failure, kill, a consumer that stops early)
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> close());
+        }
+    }
+
+    @Override
+    public SparkInternals.Outputs next(RowCursor rows) throws Exception {
+        long base = writer.rowsRead();
+        if (!writer.fill(rows)) {
+            close();
+            return null;
+        }
+        int count = (int) (writer.rowsRead() - base);
+        int[] index = new int[count];
+        Arrays.fill(index, -1);
+        int written = writer.root().getRowCount();
+        ArrowConverter.Chunk chunk = converter.convert(writer.root(), writer.locator(), skipped, dropped);
+        int kept = 0;
+        for (int r = 0; r < written; r++) {
+            if (!dropped[r]) {
+                index[(int) (writer.rowId(r) - base)] = kept++;
+            }
+        }
+        Object[] columns = new Object[outputs.length];
+        if (kept > 0) {
+            score(chunk, kept, columns);
+        }
+        return new SparkInternals.Outputs(index, columns);
+    }
+
+    private void score(ArrowConverter.Chunk chunk, int n, Object[] columns) throws Exception {
+        int[] shape = new int[exampleShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        HostStorage storage = HostStorage.wrap(chunk.features());
+        NDArray features = chunk.features().length == n * plan.spec().exampleSize()
+                ? NDArray.fromStorage(storage, shape) : NDArray.strided(storage, shape, strides(shape), 0);
+        NDArray[] result = scorer.score(features);
+        if (result == null || result.length != outputs.length) {
+            throw new IllegalStateException(RowsToArrow.SCORE_SOURCE + ": the scorer returned "
+                    + (result == null ? "null" : result.length + " array(s)") + " for " + outputs.length
+                    + " output column(s) " + Arrays.toString(outputs) + " (partition " + partition + ")");
+        }
+        for (int c = 0; c < outputs.length; c++) {
+            columns[c] = column(outputs[c], result[c], n);
+        }
+    }
+
+    private static int[] strides(int[] shape) {
+        int[] s = new int[shape.length];
+        int acc = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= shape[i];
+        }
+        return s;
+    }
+
+    /** The scorer's array for output {@code c}, checked, as double[] (DOUBLE, VECTOR) or float[] (FLOAT_ARRAY). */
+    private Object column(OutputColumn c, NDArray a, int n) {
+        int[] s = a == null ? null : a.shape().toArray();
+        boolean ok = s != null && s.length >= 1 && s[0] == n && (c.kind() == OutputColumn.Kind.DOUBLE
+                ? s.length == 1 || (s.length == 2 && s[1] == 1)
+                : s.length == 2 && s[1] == c.width());
+        if (!ok) {
+            String expected = c.kind() == OutputColumn.Kind.DOUBLE ? "[" + n + "] or [" + n + ", 1]"
+                    : "[" + n + ", " + c.width() + "]";
+            throw new IllegalStateException(RowsToArrow.SCORE_SOURCE + ": output column '" + c.name() + "' ("
+                    + c + ") needs an array of shape " + expected + " from the scorer, got "
+                    + (a == null ? "null" : Arrays.toString(s)) + " (partition " + partition + ")");
+        }
+        return c.kind() == OutputColumn.Kind.FLOAT_ARRAY ? a.toFloatArray() : a.toDoubleArray();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                writer.close();
+            } finally {
+                allocator.close();
+            }
+        }
+    }
+}
