@@ -183,8 +183,7 @@ final class StageOptions {
             if (v == null || !stage.hasParam(name)) {
                 continue;
             }
-            @SuppressWarnings("unchecked")
-            Param<Object> own = (Param<Object>) stage.getParam(name);
+            Param<Object> own = stage.getParam(name);
             Object value = convert(own, option, v);
             try {
                 pm.put(own, value);
