@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  */
 final class ScoringModels {
     static final int MAX_MODELS = 8;
-    private static final Map<Long, ArrayDeque<Module>> POOLS = new LinkedHashMap<>(16, 0.75f, true);
+    private static final Map<String, ArrayDeque<Module>> POOLS = new LinkedHashMap<>(16, 0.75f, true);
     private static final AtomicLong BUILT = new AtomicLong();
 
     private ScoringModels() {
@@ -26,7 +26,7 @@ final class ScoringModels {
     /** An idle network for broadcast {@code id}, or a new one built from {@code file}. */
     static Module borrow(long id, Supplier<EmberModel.ModelFile> file) {
         synchronized (POOLS) {
-            ArrayDeque<Module> pool = POOLS.get(id);
+            ArrayDeque<Module> pool = POOLS.get(key(id));
             if (pool != null && !pool.isEmpty()) {
                 return pool.pop();
             }
@@ -39,13 +39,22 @@ final class ScoringModels {
     /** Returns a network to its pool. */
     static void giveBack(long id, Module m) {
         synchronized (POOLS) {
-            POOLS.computeIfAbsent(id, k -> new ArrayDeque<>()).push(m);
-            Iterator<Long> it = POOLS.keySet().iterator();
+            POOLS.computeIfAbsent(key(id), k -> new ArrayDeque<>()).push(m);
+            Iterator<String> it = POOLS.keySet().iterator();
             while (POOLS.size() > MAX_MODELS && it.hasNext()) {
                 it.next();
                 it.remove();
             }
         }
+    }
+
+    /**
+     * The pool of broadcast {@code id} of this application: broadcast ids restart with every SparkContext, and one
+     * JVM (local mode) may run several applications one after another.
+     */
+    private static String key(long id) {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        return (env == null ? "" : env.conf().get("spark.app.id", "")) + "/" + id;
     }
 
     /** How many networks this JVM has built for scoring (for tests). */
