@@ -87,6 +87,30 @@ public final class ModelIO {
         return fill(model, json, weights, weightsFile.toString());
     }
 
+    /**
+     * The model's two files in memory: {@code [0]} the architecture JSON, {@code [1]} the safetensors weights (what
+     * travels to Spark executors).
+     */
+    public static byte[][] toBytes(Module model) {
+        java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream weights = new java.io.ByteArrayOutputStream();
+        try {
+            save(model, json, weights);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new byte[][] {json.toByteArray(), weights.toByteArray()};
+    }
+
+    /** A model from the two files of {@link #toBytes}. */
+    public static Module fromBytes(byte[] modelJson, byte[] weights) {
+        try {
+            return load(new java.io.ByteArrayInputStream(modelJson), new java.io.ByteArrayInputStream(weights));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Loads a model from its two streams (see {@link #save(Module, OutputStream, OutputStream)}). */
     public static Module load(InputStream modelJson, InputStream weights) throws IOException {
         String json = AtomicFiles.readText(modelJson, MAX_JSON_BYTES, MODEL_JSON);

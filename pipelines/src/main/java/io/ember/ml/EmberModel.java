@@ -9,10 +9,6 @@ import io.ember.spark.data.OutputColumn;
 import io.ember.spark.data.SparkTensors;
 import io.ember.spark.train.RoundStats;
 import io.ember.tensor.NDArray;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkContext;
@@ -286,24 +282,14 @@ public final class EmberModel extends Model<EmberModel> implements MLWritable {
     /** A network's model files (architecture JSON and safetensors weights), the form that travels to executors. */
     record ModelFile(byte[] json, byte[] weights) implements java.io.Serializable {
         static ModelFile of(Module m) {
-            ByteArrayOutputStream j = new ByteArrayOutputStream();
-            ByteArrayOutputStream w = new ByteArrayOutputStream();
-            try {
-                ModelIO.save(m, j, w);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new ModelFile(j.toByteArray(), w.toByteArray());
+            byte[][] files = ModelIO.toBytes(m);
+            return new ModelFile(files[0], files[1]);
         }
 
         Module build() {
-            try {
-                Module m = ModelIO.load(new ByteArrayInputStream(json), new ByteArrayInputStream(weights));
-                m.eval();
-                return m;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Module m = ModelIO.fromBytes(json, weights);
+            m.eval();
+            return m;
         }
     }
 }

@@ -2,12 +2,8 @@ package io.ember.spark.train;
 
 import io.ember.io.ModelIO;
 import io.ember.nn.Module;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 
 /**
  * The constants of one fit, broadcast once: the model and loss as model files (JSON architecture + safetensors, so
@@ -85,21 +81,10 @@ final class RoundPlan implements Serializable {
     }
 
     static byte[][] files(Module m) {
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        ByteArrayOutputStream weights = new ByteArrayOutputStream();
-        try {
-            ModelIO.save(m, json, weights);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new byte[][] {json.toByteArray(), weights.toByteArray()};
+        return ModelIO.toBytes(m);
     }
 
     static Module load(byte[] json, byte[] weights) {
-        try {
-            return ModelIO.load(new ByteArrayInputStream(json), new ByteArrayInputStream(weights));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ModelIO.fromBytes(json, weights);
     }
 }
