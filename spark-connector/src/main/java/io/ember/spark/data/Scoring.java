@@ -25,6 +25,7 @@ final class Scoring implements SparkInternals.Batches {
     private final ArrowConverter converter;
     private final long[] skipped = {0};
     private final boolean[] dropped;
+    private final float[] features;
     private boolean closed;
 
     Scoring(SparkSchema.Plan plan, OutputColumn[] outputs, BatchScorer scorer, int partition) {
@@ -35,6 +36,7 @@ final class Scoring implements SparkInternals.Batches {
         InputSpec spec = plan.spec();
         this.exampleShape = spec.exampleShape();
         this.dropped = new boolean[spec.batchRows()];
+        this.features = new float[Math.multiplyExact(spec.batchRows(), spec.exampleSize())];
         this.allocator = ArrowMemory.child("ember-score-" + partition, spec.allocatorLimit());
         try {
             this.writer = new RowsToArrow(plan, allocator, partition, skipped, RowsToArrow.SCORE_SOURCE);
@@ -61,7 +63,8 @@ final class Scoring implements SparkInternals.Batches {
         int[] index = new int[count];
         Arrays.fill(index, -1);
         int written = writer.root().getRowCount();
-        ArrowConverter.Chunk chunk = converter.convert(writer.root(), writer.locator(), skipped, dropped);
+        ArrowConverter.Chunk chunk = converter.convert(writer.root(), writer.locator(), skipped, dropped,
+                features);
         int kept = 0;
         for (int r = 0; r < written; r++) {
             if (!dropped[r]) {
@@ -80,9 +83,9 @@ final class Scoring implements SparkInternals.Batches {
         shape[0] = n;
         System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
         HostStorage storage = HostStorage.wrap(chunk.features());
-        NDArray features = chunk.features().length == n * plan.spec().exampleSize()
+        NDArray x = chunk.features().length == n * plan.spec().exampleSize()
                 ? NDArray.fromStorage(storage, shape) : NDArray.strided(storage, shape, strides(shape), 0);
-        NDArray[] result = scorer.score(features);
+        NDArray[] result = scorer.score(x);
         if (result == null || result.length != outputs.length) {
             throw new IllegalStateException(RowsToArrow.SCORE_SOURCE + ": the scorer returned "
                     + (result == null ? "null" : result.length + " array(s)") + " for " + outputs.length
