@@ -53,15 +53,17 @@ final class ArrowConverter {
 
     /** Converts the batch's rows; under SKIP, bad rows are dropped and added to {@code skipped[0]}. */
     Chunk convert(VectorSchemaRoot root, RowLocator where, long[] skipped) {
-        return convert(root, where, skipped, null, null);
+        return convert(root, where, skipped, null, null, false);
     }
 
     /**
      * Like {@link #convert(VectorSchemaRoot, RowLocator, long[])}, and when {@code dropped} is not null (at least
      * the batch's row count long), sets {@code dropped[r]} to whether batch row {@code r} was dropped; the features
-     * go into {@code reuse} when it is not null and large enough (the chunk's array is then longer than its rows).
+     * go into {@code reuse} when it is not null and large enough (the chunk's array is then longer than its rows);
+     * {@code knownFinite}: the writer of the batch vouches that every feature value is finite (no NaN check).
      */
-    Chunk convert(VectorSchemaRoot root, RowLocator where, long[] skipped, boolean[] dropped, float[] reuse) {
+    Chunk convert(VectorSchemaRoot root, RowLocator where, long[] skipped, boolean[] dropped, float[] reuse,
+                  boolean knownFinite) {
         int n = root.getRowCount();
         FieldVector[] vectors = new FieldVector[columns.length];
         boolean[] scalar = new boolean[columns.length];
@@ -79,7 +81,9 @@ final class ArrowConverter {
             bad = readColumn(vectors[i], columns[i], widths[i], off, n, out, bad);
             off += widths[i];
         }
-        bad = checkFinite(out, n, widths, bad);
+        if (!knownFinite) {
+            bad = checkFinite(out, n, widths, bad);
+        }
         long[] classes = null;
         float[] targets = null;
         if (spec.labelKind() != InputSpec.LabelKind.NONE) {

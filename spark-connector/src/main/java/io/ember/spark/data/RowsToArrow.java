@@ -39,6 +39,8 @@ final class RowsToArrow implements AutoCloseable {
     private final ArrowBuf[] dataBuffer;
     private final int[] rowIds;
     private long rowIndex = -1;
+    private boolean allFinite;
+    private boolean scalarNonFinite;
 
     RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped) {
         this(plan, allocator, partition, skipped, SOURCE);
@@ -118,10 +120,20 @@ final class RowsToArrow implements AutoCloseable {
         return rowIndex + 1;
     }
 
+    /**
+     * Whether every feature value of the last filled batch is known to be finite (float32); when false, some may not
+     * be, and the converter checks every row.
+     */
+    boolean allFinite() {
+        return allFinite;
+    }
+
     /** Fills the root with the next rows (up to batchRows); false when the input had no more rows. */
     boolean fill(RowCursor rows) {
         int n = 0;
         boolean any = false;
+        rows.takeNonFinite();
+        scalarNonFinite = false;
         while (n < capacity && rows.next()) {
             any = true;
             rowIndex++;
@@ -148,6 +160,7 @@ final class RowsToArrow implements AutoCloseable {
             }
         }
         root.setRowCount(n);
+        allFinite = !rows.takeNonFinite() && !scalarNonFinite;
         return true;
     }
 
@@ -166,7 +179,11 @@ final class RowsToArrow implements AutoCloseable {
             }
             long addr = dataAddress[i];
             switch (c.kind) {
-                case SCALAR -> dataBuffer[i].setFloat(4L * at, (float) rows.scalar(c));
+                case SCALAR -> {
+                    float x = (float) rows.scalar(c);
+                    scalarNonFinite |= !Float.isFinite(x);
+                    dataBuffer[i].setFloat(4L * at, x);
+                }
                 case ARRAY -> {
                     int len = rows.arrayLength(c);
                     if (len != c.width) {

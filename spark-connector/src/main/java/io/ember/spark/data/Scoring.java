@@ -64,7 +64,7 @@ final class Scoring implements SparkInternals.Batches {
         Arrays.fill(index, -1);
         int written = writer.root().getRowCount();
         ArrowConverter.Chunk chunk = converter.convert(writer.root(), writer.locator(), skipped, dropped,
-                features);
+                features, writer.allFinite());
         int kept = 0;
         for (int r = 0; r < written; r++) {
             if (!dropped[r]) {

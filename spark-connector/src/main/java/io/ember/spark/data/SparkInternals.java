@@ -298,6 +298,7 @@ final class SparkInternals {
         private InternalRow row;
         private ArrayData array;
         private InternalRow vector;
+        private boolean nonFinite;
 
         Cursor(Iterator<InternalRow> it) {
             this.it = it;
@@ -384,6 +385,56 @@ final class SparkInternals {
         @Override
         public void copyArray(ColumnPlan c, long address) {
             copyAsFloats(array, c.elem, address);
+            if (c.elem == ColumnPlan.Elem.FLOAT || c.elem == ColumnPlan.Elem.DOUBLE) {
+                nonFinite |= !finite(address, array.numElements());
+            }
+        }
+
+        @Override
+        public boolean takeNonFinite() {
+            boolean seen = nonFinite;
+            nonFinite = false;
+            return seen;
+        }
+
+        /**
+         * Whether the {@code n} float32 values at {@code address} (just written, so in the cache) are all finite:
+         * {@code x - x} is 0 for a finite x and NaN otherwise, summed in eight independent chains.
+         */
+        static boolean finite(long address, int n) {
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            float s4 = 0f;
+            float s5 = 0f;
+            float s6 = 0f;
+            float s7 = 0f;
+            long a = address;
+            long end8 = address + 4L * (n & ~7);
+            for (; a < end8; a += 32) {
+                float x0 = Platform.getFloat(null, a);
+                float x1 = Platform.getFloat(null, a + 4);
+                float x2 = Platform.getFloat(null, a + 8);
+                float x3 = Platform.getFloat(null, a + 12);
+                float x4 = Platform.getFloat(null, a + 16);
+                float x5 = Platform.getFloat(null, a + 20);
+                float x6 = Platform.getFloat(null, a + 24);
+                float x7 = Platform.getFloat(null, a + 28);
+                s0 += x0 - x0;
+                s1 += x1 - x1;
+                s2 += x2 - x2;
+                s3 += x3 - x3;
+                s4 += x4 - x4;
+                s5 += x5 - x5;
+                s6 += x6 - x6;
+                s7 += x7 - x7;
+            }
+            for (long end = address + 4L * n; a < end; a += 4) {
+                float x = Platform.getFloat(null, a);
+                s0 += x - x;
+            }
+            return (s0 + s1) + (s2 + s3) + (s4 + s5) + (s6 + s7) == 0f;
         }
 
         private static void copyAsFloats(ArrayData a, ColumnPlan.Elem elem, long address) {
@@ -447,6 +498,7 @@ final class SparkInternals {
             ArrayData values = vector.getArray(3);
             if (vector.getByte(0) == 1) {
                 copyAsFloats(values, ColumnPlan.Elem.DOUBLE, address);
+                nonFinite |= !finite(address, values.numElements());
                 return null;
             }
             ArrayData indices = vector.getArray(2);
@@ -460,7 +512,9 @@ final class SparkInternals {
                 if (i < 0 || i >= width) {
                     return "a sparse vector index " + i + " outside [0, " + width + ")";
                 }
-                Platform.putFloat(null, address + 4L * i, (float) values.getDouble(j));
+                float x = (float) values.getDouble(j);
+                nonFinite |= !Float.isFinite(x);
+                Platform.putFloat(null, address + 4L * i, x);
             }
             return null;
         }

@@ -177,7 +177,8 @@ public final class SparkTensors {
         try (RowsToArrow writer = new RowsToArrow(plan, allocator, partition, skipped)) {
             ArrowConverter converter = new ArrowConverter(spec, RowsToArrow.SOURCE);
             while (writer.fill(rows)) {
-                chunks.add(converter.convert(writer.root(), writer.locator(), skipped));
+                chunks.add(converter.convert(writer.root(), writer.locator(), skipped, null, null,
+                        writer.allFinite()));
             }
         } finally {
             if (task == null) {

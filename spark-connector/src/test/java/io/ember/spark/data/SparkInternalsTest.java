@@ -111,6 +111,33 @@ class SparkInternalsTest {
         assertEquals(0, ArrowMemory.root().getAllocatedMemory());
     }
 
+    /** The finiteness checks of the cursor (native memory) and of the converter (float[]), at every position. */
+    @Test
+    void finiteChecks_nonFiniteAtAnyPosition_found() {
+        try (BufferAllocator a = ArrowMemory.child("finite", 1 << 20); ArrowBuf buf = a.buffer(4 * 40)) {
+            for (int n = 0; n <= 40; n++) {
+                float[] values = new float[n];
+                for (int j = 0; j < n; j++) {
+                    values[j] = j * 1e30f - 3e38f;
+                    buf.setFloat(4L * j, values[j]);
+                }
+                assertEquals(true, SparkInternals.Cursor.finite(buf.memoryAddress(), n), "n " + n);
+                assertEquals(true, ArrowConverter.allFinite(values, n), "n " + n);
+                for (int p = 0; p < n; p++) {
+                    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                        buf.setFloat(4L * p, bad);
+                        float[] v = values.clone();
+                        v[p] = bad;
+                        assertEquals(false, SparkInternals.Cursor.finite(buf.memoryAddress(), n), n + " at " + p);
+                        assertEquals(false, ArrowConverter.allFinite(v, n), n + " at " + p);
+                    }
+                    buf.setFloat(4L * p, values[p]);
+                }
+            }
+        }
+        assertEquals(0, ArrowMemory.root().getAllocatedMemory());
+    }
+
     @Test
     void readFloor_readsEveryRow() {
         Dataset<Row> df = frame();
