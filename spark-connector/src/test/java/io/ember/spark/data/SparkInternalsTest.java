@@ -118,7 +118,8 @@ class SparkInternalsTest {
             for (int n = 0; n <= 40; n++) {
                 float[] values = new float[n];
                 for (int j = 0; j < n; j++) {
-                    values[j] = j * 1e30f - 3e38f;
+                    float[] edges = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f, j * 1e30f - 3e38f};
+                    values[j] = edges[j % edges.length];
                     buf.setFloat(4L * j, values[j]);
                 }
                 assertEquals(true, SparkInternals.Cursor.finite(buf.memoryAddress(), n), "n " + n);
