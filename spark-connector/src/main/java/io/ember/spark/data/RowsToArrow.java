@@ -43,18 +43,19 @@ final class RowsToArrow implements AutoCloseable {
     private boolean scalarNonFinite;
 
     RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped) {
-        this(plan, allocator, partition, skipped, SOURCE);
+        this(plan, allocator, partition, skipped, SOURCE, plan.spec().batchRows());
     }
 
-    /** A writer whose messages begin with {@code source}. */
-    RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped, String source) {
+    /** A writer of batches of at most {@code capacity} rows, whose messages begin with {@code source}. */
+    RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped, String source,
+                int capacity) {
         this.source = source;
         this.features = plan.features();
         this.label = plan.label();
         this.spec = plan.spec();
         this.partition = partition;
         this.skipped = skipped;
-        this.capacity = spec.batchRows();
+        this.capacity = capacity;
         this.rowIds = new int[capacity];
         this.root = VectorSchemaRoot.create(schema(plan), allocator);
         boolean ok = false;

@@ -102,9 +102,18 @@ final class SparkInternals {
         int inputFields = df.schema().fields().length;
         JavaRDD<InternalRow> in = df.queryExecution().toRdd().toJavaRDD();
         JavaRDD<InternalRow> out = in.mapPartitionsWithIndex((Integer p, Iterator<InternalRow> it) -> it.hasNext()
-                ? new Appending(it, inputFields, batchRows, outputs, fn.open(p))
+                ? appendRows(it, inputFields, batchRows, outputs, fn.open(p))
                 : Collections.emptyIterator(), true);
         return session.internalCreateDataFrame(out.rdd(), schema, false);
+    }
+
+    /**
+     * One partition's rows of {@code fields} fields, each joined with its outputs from {@code batches}, batch by
+     * batch (each emitted row is valid until the next is asked for, as Spark's own iterators are).
+     */
+    static Iterator<InternalRow> appendRows(Iterator<InternalRow> source, int fields, int batchRows,
+                                            OutputColumn[] outputs, Batches batches) {
+        return new Appending(source, fields, batchRows, outputs, batches);
     }
 
     /** Copies of a batch's input rows: the source's rows may be reused buffers. */
