@@ -4,7 +4,12 @@ import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.Dependency;
+import org.apache.spark.OneToOneDependency;
+import org.apache.spark.Partition;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +24,8 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * The ONE place that uses Spark-internal API ({@code queryExecution().toRdd()}, {@link InternalRow},
@@ -100,11 +107,52 @@ final class SparkInternals {
             schema = schema.add(new StructField(outputs[c].name(), types[c], true, Metadata.empty()));
         }
         int inputFields = df.schema().fields().length;
-        JavaRDD<InternalRow> in = df.queryExecution().toRdd().toJavaRDD();
+        JavaRDD<InternalRow> in = new Deferred(df).toJavaRDD();
         JavaRDD<InternalRow> out = in.mapPartitionsWithIndex((Integer p, Iterator<InternalRow> it) -> it.hasNext()
                 ? appendRows(it, inputFields, batchRows, outputs, fn.open(p))
-                : Collections.emptyIterator(), true);
+                : Collections.emptyIterator(), false);
         return session.internalCreateDataFrame(out.rdd(), schema, false);
+    }
+
+    /**
+     * The internal rows of a DataFrame, planned only when Spark first asks for the partitions (when a job over them
+     * is submitted, on the submitting thread): {@code queryExecution().toRdd()} itself runs jobs under adaptive
+     * execution (every shuffle stage of the plan), which would make the scored frame eager.
+     */
+    private static final class Deferred extends RDD<InternalRow> {
+        private static final ClassTag<InternalRow> TAG = ClassTag$.MODULE$.apply(InternalRow.class);
+        private final transient Dataset<Row> df;
+        private transient RDD<InternalRow> parent;
+
+        Deferred(Dataset<Row> df) {
+            super(df.sparkSession().sparkContext(), scala.collection.immutable.List$.MODULE$.empty(), TAG);
+            this.df = df;
+        }
+
+        private synchronized RDD<InternalRow> parent() {
+            if (parent == null) {
+                parent = df.queryExecution().toRdd();
+            }
+            return parent;
+        }
+
+        @Override
+        public Partition[] getPartitions() {
+            return parent().partitions();
+        }
+
+        @Override
+        public scala.collection.immutable.Seq<Dependency<?>> getDependencies() {
+            return scala.collection.immutable.List$.MODULE$.<Dependency<?>>empty()
+                    .$colon$colon(new OneToOneDependency<>(parent()));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public scala.collection.Iterator<InternalRow> compute(Partition split, TaskContext context) {
+            // on an executor: the parent came with the dependencies
+            return ((RDD<InternalRow>) dependencies().head().rdd()).iterator(split, context);
+        }
     }
 
     /**

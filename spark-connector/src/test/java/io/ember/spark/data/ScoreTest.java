@@ -481,6 +481,31 @@ class ScoreTest {
         assertEquals(expected, r.getDouble(1), 1e-9);
     }
 
+    /** Under adaptive execution too, a shuffled input (whose plan AQE would run stage by stage) runs no job. */
+    @Test
+    void score_isLazyUnderAdaptiveExecution_shuffledInput() {
+        spark.conf().set("spark.sql.adaptive.enabled", "true");
+        try {
+            Dataset<Row> df = spark.range(0, 40, 1, 4).selectExpr("id % 5 as k",
+                    "array(cast(id as float)) as x").repartition(3, col("k"));
+            String group = "score-build-aqe";
+            spark.sparkContext().setJobGroup(group, "building the scored frame under AQE", false);
+            Dataset<Row> scored;
+            try {
+                scored = SparkTensors.score(df, InputSpec.features("x", 1), List.of(OutputColumn.scalar("p")),
+                        x -> new NDArray[] {x.sum(1)});
+            } finally {
+                spark.sparkContext().clearJobGroup();
+            }
+            assertFalseJobsIn(group);
+            Row r = scored.agg(sum("p"), count("k")).first();
+            assertEquals(780.0, r.getDouble(0), 0.0);
+            assertEquals(40L, r.getLong(1));
+        } finally {
+            spark.conf().set("spark.sql.adaptive.enabled", "false");
+        }
+    }
+
     /** A scorer whose instance records a random id on its first call: one id per task means one copy per task. */
     static final class Tagging implements BatchScorer {
         private double id;
