@@ -22,6 +22,9 @@ import org.apache.spark.util.TaskCompletionListener;
  * InputSpec spec = InputSpec.features("pixels", 1, 28, 28).label("label");
  * JavaRDD<TensorBatch> batches = SparkTensors.partitions(df, spec);   // one batch per partition
  * }</pre>
+ *
+ * <p>{@link #score} goes the other way: it appends the outputs of a scorer, computed per Arrow batch on the
+ * executors, to a DataFrame.
  */
 public final class SparkTensors {
     private SparkTensors() {
