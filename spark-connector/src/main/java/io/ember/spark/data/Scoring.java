@@ -29,7 +29,8 @@ final class Scoring implements SparkInternals.Batches {
     private final int width;
     private final boolean[] dropped;
     private final float[] block;
-    private final float[] features;
+    private final int maxFeatures;
+    private float[] features; // grows up to batchRows rows: a small partition needs no full batch
     private final int[] index;
     private boolean closed;
 
@@ -43,7 +44,8 @@ final class Scoring implements SparkInternals.Batches {
         int blockRows = blockRows(spec.batchRows(), width);
         this.dropped = new boolean[blockRows];
         this.block = new float[Math.multiplyExact(blockRows, width)];
-        this.features = new float[Math.multiplyExact(spec.batchRows(), width)];
+        this.maxFeatures = Math.multiplyExact(spec.batchRows(), width);
+        this.features = new float[block.length];
         this.index = new int[spec.batchRows()];
         this.allocator = ArrowMemory.child("ember-score-" + partition, spec.allocatorLimit());
         try {
@@ -85,6 +87,10 @@ final class Scoring implements SparkInternals.Batches {
                 if (!dropped[r]) {
                     index[(int) (writer.rowId(r) - base)] = k++;
                 }
+            }
+            int end = (kept + chunk.rows()) * width;
+            if (end > features.length) {
+                features = Arrays.copyOf(features, (int) Math.min(maxFeatures, Math.max(end, 2L * features.length)));
             }
             System.arraycopy(chunk.features(), 0, features, kept * width, chunk.rows() * width);
             kept += chunk.rows();
