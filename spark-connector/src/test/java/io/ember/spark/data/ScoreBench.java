@@ -21,13 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Measurement (tag "full"): {@link SparkTensors#score} with a trivial scorer (a row sum) against
- * {@link SparkTensors#readFloor} on a cached frame of {@code ROWS} rows of array&lt;float&gt;[784] built on the
+ * {@link SparkTensors#readFloor} on a cached frame of 600k rows of array&lt;float&gt;[784] built on the
  * executors, local[2], one compute thread per task. Prints {@code name=value} lines: rows/s of wall time and rows
  * per second of the task threads' CPU time, each the best of 3 runs after a warm-up, the variants interleaved;
  * asserts nothing about speed. Rows: {@code -Dscore.rows=600000}; timed runs: {@code -Dscore.reps=3}; what to time:
  * {@code -Dscore.parts=floor,score,first,ingest} (first: a scorer that computes nothing, returning the first
- * feature; ingest: {@link SparkTensors#partitions}, for comparison); rows per
- * batch: {@code -Dscore.batchRows=4096}.
+ * feature; ingest: {@link SparkTensors#partitions}, for comparison); rows per batch: {@code -Dscore.batchRows=4096}.
  *
  * <pre>
  * mvn -o -q -B -Pfull -pl spark-connector -am test -Dtest=ScoreBench -Dsurefire.failIfNoSpecifiedTests=false \
