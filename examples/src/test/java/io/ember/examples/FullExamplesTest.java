@@ -49,7 +49,8 @@ class FullExamplesTest {
     void sparkMlp_threeEpochsOnLocal2_reaches087() throws Exception {
         FashionMnist d = full();
         double acc = SparkTrainExample.run(new String[] {"--data", d.dir.toString(), "--master", "local[2]",
-                "--save", tmp.resolve("spark-mlp").toString(), "--parquet", tmp.resolve("parquet").toString()});
+                "--save", tmp.resolve("spark-mlp").toString(), "--parquet", tmp.resolve("parquet").toString(),
+                "--scored", tmp.resolve("spark-mlp-scored").toString()});
         assertTrue(acc >= 0.87, "Spark MLP test accuracy " + acc);
     }
 }

@@ -68,6 +68,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<Daemon> daemons = new CopyOnWriteArrayList<>();
     private final List<SparkSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<Process> submissions = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook = new Thread(this::closeQuietly, "standalone-cluster-cleanup");
     private String masterUrl;
     private volatile boolean closed;
@@ -88,6 +89,7 @@ public final class StandaloneCluster implements AutoCloseable {
         private String executorMemory = "512m";
         private String daemonHeap = "256m";
         private Duration startTimeout = Duration.ofSeconds(90);
+        private boolean sparkOnly;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9_.-]+")) {
@@ -130,6 +132,17 @@ public final class StandaloneCluster implements AutoCloseable {
         /** How long the Master and the Workers' registration may take (default 90 s). */
         public Builder startTimeout(Duration d) {
             startTimeout = d;
+            return this;
+        }
+
+        /**
+         * Makes {@code SPARK_HOME/jars} hold only what a Spark installation has: the test classpath's jars less
+         * Ember's own (reactor and {@code io.ember} artifacts) and the libraries Ember brings that Spark does not ship
+         * (bytedeco's OpenBLAS and JavaCPP, JCuda). Executors then have none of Ember: for applications that bring it
+         * in their own jar, {@link #submit}. (Sessions from {@link #sessionBuilder} still get the class folders.)
+         */
+        public Builder sparkOnly() {
+            sparkOnly = true;
             return this;
         }
 
@@ -197,6 +210,9 @@ public final class StandaloneCluster implements AutoCloseable {
                 classDirs.add(p.toString());
             } else if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar")) {
                 String name = p.getFileName().toString();
+                if (config.sparkOnly && notInSpark(p)) {
+                    continue;
+                }
                 if (!names.add(name)) {
                     name = (i++) + "-" + name;
                 }
@@ -207,6 +223,13 @@ public final class StandaloneCluster implements AutoCloseable {
             throw new IllegalStateException("StandaloneCluster: no jars on java.class.path ("
                     + System.getProperty("java.class.path") + "); run from Maven's test classpath");
         }
+    }
+
+    /** Jars of Ember and of the libraries it brings that a Spark installation does not have. */
+    static boolean notInSpark(Path jar) {
+        String path = jar.toString().replace(File.separatorChar, '/');
+        return jar.getFileName().toString().startsWith("ember-") || path.contains("/io/ember/")
+                || path.contains("/org/bytedeco/") || path.contains("/org/jcuda/");
     }
 
     /**
@@ -332,23 +355,29 @@ public final class StandaloneCluster implements AutoCloseable {
      * class folders on the executors' classpath and their scratch space under {@link #baseDir()}.
      */
     public SparkSession.Builder sessionBuilder(String appName) {
-        return SparkSession.builder()
-                .appName(appName)
-                .master(masterUrl)
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.memory", config.executorMemory)
-                .config("spark.executor.cores", String.valueOf(config.coresPerWorker))
-                .config("spark.task.maxFailures", "4")
-                .config("spark.executor.extraClassPath", String.join(File.pathSeparator, classDirs))
-                .config("spark.executor.extraJavaOptions", "-Djava.io.tmpdir=" + baseDir.resolve("tmp")
-                        + " -Dember.threads=" + config.coresPerWorker)
-                .config("spark.local.dir", baseDir.resolve("driver-local").toString())
-                .config("spark.sql.warehouse.dir", baseDir.resolve("warehouse").toUri().toString())
-                .config("spark.sql.shuffle.partitions", String.valueOf(2 * config.workers * config.coresPerWorker))
-                .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-                .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s");
+        SparkSession.Builder b = SparkSession.builder().appName(appName).master(masterUrl)
+                .config("spark.executor.extraClassPath", String.join(File.pathSeparator, classDirs));
+        applicationConf().forEach(b::config);
+        return b;
+    }
+
+    /** The settings of an application on this cluster, but its master and classpath. */
+    private Map<String, String> applicationConf() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("spark.driver.host", "127.0.0.1");
+        c.put("spark.driver.bindAddress", "127.0.0.1");
+        c.put("spark.ui.enabled", "false");
+        c.put("spark.executor.memory", config.executorMemory);
+        c.put("spark.executor.cores", String.valueOf(config.coresPerWorker));
+        c.put("spark.task.maxFailures", "4");
+        c.put("spark.executor.extraJavaOptions", "-Djava.io.tmpdir=" + baseDir.resolve("tmp")
+                + " -Dember.threads=" + config.coresPerWorker);
+        c.put("spark.local.dir", baseDir.resolve("driver-local").toString());
+        c.put("spark.sql.warehouse.dir", baseDir.resolve("warehouse").toUri().toString());
+        c.put("spark.sql.shuffle.partitions", String.valueOf(2 * config.workers * config.coresPerWorker));
+        c.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        c.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s");
+        return c;
     }
 
     /**
@@ -470,6 +499,93 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
+    /** How a {@link #submit} ended: the driver's exit status and all it printed (stdout and stderr). */
+    public record Submission(int exitCode, String output) {
+    }
+
+    /**
+     * Runs {@code spark-submit --master <this cluster> --deploy-mode client <args>} the way Spark's
+     * {@code bin/spark-submit} does, without the scripts: Spark's launcher ({@code org.apache.spark.launcher.Main},
+     * what {@code bin/spark-class} runs, from {@code SPARK_HOME/jars}) builds the driver's command line (its JVM
+     * options, Spark's add-opens list, the classpath of {@code SPARK_HOME/jars}), then that command runs
+     * {@code org.apache.spark.deploy.SparkSubmit}. The cluster's application settings (loopback, memory, scratch
+     * folders) go as {@code --conf} before {@code args}, which name the class, the application jar and its
+     * arguments. Waits at most {@code timeout}, then kills the driver and fails with the logs' tail.
+     */
+    public Submission submit(String name, Duration timeout, String driverMemory, List<String> args) {
+        List<String> submitArgs = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master",
+                masterUrl, "--deploy-mode", "client", "--name", name, "--driver-memory", driverMemory,
+                "--driver-java-options", "-Djava.io.tmpdir=" + baseDir.resolve("tmp")));
+        applicationConf().forEach((k, v) -> submitArgs.addAll(List.of("--conf", k + "=" + v)));
+        submitArgs.addAll(args);
+        List<String> launcher = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx128m", "-cp", sparkHome.resolve("jars") + File.separator + "*",
+                "org.apache.spark.launcher.Main"));
+        launcher.addAll(submitArgs);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> command = new ArrayList<>();
+        Path launcherLog = logDir.resolve(name + "-launcher.log");
+        Process lp = start(launcher, launcherLog, null);
+        byte[] cmd;
+        try {
+            cmd = lp.getInputStream().readAllBytes();
+            if (!lp.waitFor(30, TimeUnit.SECONDS) || lp.exitValue() != 0) {
+                throw new AssertionError("Spark's launcher failed for " + name + ": " + read(launcherLog));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted launching " + name, e);
+        } finally {
+            lp.destroyForcibly();
+        }
+        // NUL-separated arguments, as bin/spark-class reads them (the first after a line break)
+        for (String part : new String(cmd, StandardCharsets.UTF_8).split("\0")) {
+            String arg = command.isEmpty() ? part.strip() : part;
+            if (!arg.isEmpty()) {
+                command.add(arg);
+            }
+        }
+        Path log = logDir.resolve(name + ".log");
+        Process driver = start(command, log, log);
+        submissions.add(driver);
+        try {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!driver.waitFor(left, TimeUnit.NANOSECONDS)) {
+                driver.descendants().forEach(ProcessHandle::destroyForcibly);
+                driver.destroyForcibly();
+                driver.onExit().get(30, TimeUnit.SECONDS);
+                throw new AssertionError(name + " did not finish within " + timeout + "; its output:\n"
+                        + read(log) + "\n" + logsTail(30));
+            }
+            return new Submission(driver.exitValue(), read(log));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError(name + " survived SIGKILL", e);
+        } finally {
+            submissions.remove(driver);
+        }
+    }
+
+    /** Starts {@code cmd} in the cluster's folder and environment; stdout to {@code out} (null: a pipe). */
+    private Process start(List<String> cmd, Path err, Path out) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(baseDir.toFile()).redirectError(err.toFile());
+        if (out != null) {
+            pb.redirectErrorStream(true).redirectOutput(out.toFile());
+        }
+        pb.environment().keySet().removeIf(k -> k.startsWith("SPARK_") || k.startsWith("HADOOP_")
+                || k.equals("MASTER") || k.startsWith("PYSPARK"));
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("StandaloneCluster: cannot start " + cmd, e);
+        }
+    }
+
     /** The last {@code lines} lines of every daemon log and every executor's stderr, each under its path. */
     public String logsTail(int lines) {
         List<Path> logs = new ArrayList<>();
@@ -508,6 +624,10 @@ public final class StandaloneCluster implements AutoCloseable {
         closed = true;
         for (SparkSession s : sessions) {
             stopSession(s, Duration.ofSeconds(30));
+        }
+        for (Process p : submissions) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
         }
         for (Daemon d : daemons) {
             d.process.descendants().forEach(ProcessHandle::destroyForcibly);

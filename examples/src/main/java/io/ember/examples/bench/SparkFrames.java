@@ -51,15 +51,20 @@ final class SparkFrames {
 
     /** The rows as a cached array&lt;float&gt; frame, materialized. */
     Dataset<Row> arrays() {
-        return build(false);
+        return build(false, 1);
     }
 
     /** The rows with the features as a dense ML Vector, cached and materialized. */
     Dataset<Row> vectors() {
-        return build(true);
+        return build(true, 1);
     }
 
-    private Dataset<Row> build(boolean vector) {
+    /** The rows {@code repeat} times over (row i is image i mod n), as {@link #arrays()} or {@link #vectors()}. */
+    Dataset<Row> repeated(boolean vector, int repeat) {
+        return build(vector, repeat);
+    }
+
+    private Dataset<Row> build(boolean vector, int repeat) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int parts = jsc.defaultParallelism();
         List<Integer> slices = new ArrayList<>();
@@ -67,16 +72,34 @@ final class SparkFrames {
             slices.add(p);
         }
         int n = this.n;
+        long total = (long) n * repeat;
         int d = this.d;
         Broadcast<float[]> px = this.px;
         Broadcast<long[]> labels = this.labels;
         JavaRDD<Row> rows = jsc.parallelize(slices, parts).flatMap(p -> {
-            int from = (int) ((long) n * p / parts);
-            int to = (int) ((long) n * (p + 1) / parts);
+            int from = (int) (total * p / parts);
+            int to = (int) (total * (p + 1) / parts);
             float[] all = px.value();
             long[] lab = labels.value();
-            List<Row> out = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
+            return rows(all, lab, d, n, from, to, vector);
+        });
+        return cached(spark.createDataFrame(rows, vector ? VECTOR_SCHEMA : ARRAY_SCHEMA));
+    }
+
+    /** Rows {@code [from, to)} made one at a time as Spark pulls them (a 600k-row frame would not fit as a list). */
+    private static java.util.Iterator<Row> rows(float[] all, long[] lab, int d, int n, int from, int to,
+                                                boolean vector) {
+        return new java.util.Iterator<Row>() {
+            private int r = from;
+
+            @Override
+            public boolean hasNext() {
+                return r < to;
+            }
+
+            @Override
+            public Row next() {
+                int i = r++ % n;
                 Object f;
                 if (vector) {
                     double[] v = new double[d];
@@ -87,11 +110,9 @@ final class SparkFrames {
                 } else {
                     f = Arrays.copyOfRange(all, i * d, (i + 1) * d);
                 }
-                out.add(RowFactory.create(f, (int) lab[i]));
+                return RowFactory.create(f, (int) lab[i]);
             }
-            return out.iterator();
-        });
-        return cached(spark.createDataFrame(rows, vector ? VECTOR_SCHEMA : ARRAY_SCHEMA));
+        };
     }
 
     private static Dataset<Row> cached(Dataset<Row> df) {

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -63,6 +64,14 @@ public final class SparkTensors {
      */
     public static InputSpec resolve(Dataset<Row> df, InputSpec spec) {
         return plan(df, spec).spec();
+    }
+
+    /** Like {@link #resolve(Dataset, InputSpec)}, against a schema only (for Spark ML's transformSchema). */
+    public static InputSpec resolve(StructType schema, InputSpec spec) {
+        if (schema == null || spec == null) {
+            throw new IllegalArgumentException("SparkTensors: schema or spec is null");
+        }
+        return SparkSchema.plan(schema, spec).spec();
     }
 
     /**

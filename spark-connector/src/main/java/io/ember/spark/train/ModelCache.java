@@ -17,12 +17,21 @@ final class ModelCache {
 
     /** The cached model for (fit, partition), removed from the cache, or null. */
     static Module take(long fit, int partition) {
-        return MODELS.remove(fit + ":" + partition);
+        return MODELS.remove(prefix(fit) + partition);
     }
 
     static void put(long fit, int partition, Module model) {
-        String prefix = fit + ":";
+        String prefix = prefix(fit);
         MODELS.keySet().removeIf(k -> !k.startsWith(prefix));
         MODELS.put(prefix + partition, model);
+    }
+
+    /**
+     * The key prefix of a fit: its plan's broadcast id within the application. Broadcast ids restart with every
+     * SparkContext, and one JVM (local mode) may run several applications one after another.
+     */
+    private static String prefix(long fit) {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        return (env == null ? "" : env.conf().get("spark.app.id", "")) + "/" + fit + ":";
     }
 }
