@@ -26,6 +26,12 @@ interface RowCursor {
     /** Copies the selected array's elements as float32 to {@code address} (native memory). */
     void copyArray(ColumnPlan column, long address);
 
+    /**
+     * Whether a float32 value copied by {@link #copyArray} or {@link #copyVector} since the last call was NaN or
+     * infinite; clears the flag.
+     */
+    boolean takeNonFinite();
+
     /** The size of the Spark ML vector in this column (not null). Selects it for {@link #copyVector}. */
     int vectorSize(ColumnPlan column);
 

@@ -39,20 +39,23 @@ final class RowsToArrow implements AutoCloseable {
     private final ArrowBuf[] dataBuffer;
     private final int[] rowIds;
     private long rowIndex = -1;
+    private boolean allFinite;
+    private boolean scalarNonFinite;
 
     RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped) {
-        this(plan, allocator, partition, skipped, SOURCE);
+        this(plan, allocator, partition, skipped, SOURCE, plan.spec().batchRows());
     }
 
-    /** A writer whose messages begin with {@code source}. */
-    RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped, String source) {
+    /** A writer of batches of at most {@code capacity} rows, whose messages begin with {@code source}. */
+    RowsToArrow(SparkSchema.Plan plan, BufferAllocator allocator, int partition, long[] skipped, String source,
+                int capacity) {
         this.source = source;
         this.features = plan.features();
         this.label = plan.label();
         this.spec = plan.spec();
         this.partition = partition;
         this.skipped = skipped;
-        this.capacity = spec.batchRows();
+        this.capacity = capacity;
         this.rowIds = new int[capacity];
         this.root = VectorSchemaRoot.create(schema(plan), allocator);
         boolean ok = false;
@@ -118,10 +121,20 @@ final class RowsToArrow implements AutoCloseable {
         return rowIndex + 1;
     }
 
+    /**
+     * Whether every feature value of the last filled batch is known to be finite (float32); when false, some may not
+     * be, and the converter checks every row.
+     */
+    boolean allFinite() {
+        return allFinite;
+    }
+
     /** Fills the root with the next rows (up to batchRows); false when the input had no more rows. */
     boolean fill(RowCursor rows) {
         int n = 0;
         boolean any = false;
+        rows.takeNonFinite();
+        scalarNonFinite = false;
         while (n < capacity && rows.next()) {
             any = true;
             rowIndex++;
@@ -148,6 +161,7 @@ final class RowsToArrow implements AutoCloseable {
             }
         }
         root.setRowCount(n);
+        allFinite = !rows.takeNonFinite() && !scalarNonFinite;
         return true;
     }
 
@@ -166,7 +180,11 @@ final class RowsToArrow implements AutoCloseable {
             }
             long addr = dataAddress[i];
             switch (c.kind) {
-                case SCALAR -> dataBuffer[i].setFloat(4L * at, (float) rows.scalar(c));
+                case SCALAR -> {
+                    float x = (float) rows.scalar(c);
+                    scalarNonFinite |= !Float.isFinite(x);
+                    dataBuffer[i].setFloat(4L * at, x);
+                }
                 case ARRAY -> {
                     int len = rows.arrayLength(c);
                     if (len != c.width) {

@@ -4,7 +4,12 @@ import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.Dependency;
+import org.apache.spark.OneToOneDependency;
+import org.apache.spark.Partition;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +24,8 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * The ONE place that uses Spark-internal API ({@code queryExecution().toRdd()}, {@link InternalRow},
@@ -100,11 +107,61 @@ final class SparkInternals {
             schema = schema.add(new StructField(outputs[c].name(), types[c], true, Metadata.empty()));
         }
         int inputFields = df.schema().fields().length;
-        JavaRDD<InternalRow> in = df.queryExecution().toRdd().toJavaRDD();
+        JavaRDD<InternalRow> in = new Deferred(df).toJavaRDD();
         JavaRDD<InternalRow> out = in.mapPartitionsWithIndex((Integer p, Iterator<InternalRow> it) -> it.hasNext()
-                ? new Appending(it, inputFields, batchRows, outputs, fn.open(p))
-                : Collections.emptyIterator(), true);
+                ? appendRows(it, inputFields, batchRows, outputs, fn.open(p))
+                : Collections.emptyIterator(), false);
         return session.internalCreateDataFrame(out.rdd(), schema, false);
+    }
+
+    /**
+     * The internal rows of a DataFrame, planned only when Spark first asks for the partitions (when a job over them
+     * is submitted, on the submitting thread): {@code queryExecution().toRdd()} itself runs jobs under adaptive
+     * execution (every shuffle stage of the plan), which would make the scored frame eager.
+     */
+    private static final class Deferred extends RDD<InternalRow> {
+        private static final ClassTag<InternalRow> TAG = ClassTag$.MODULE$.apply(InternalRow.class);
+        private final transient Dataset<Row> df;
+        private transient RDD<InternalRow> parent;
+
+        Deferred(Dataset<Row> df) {
+            super(df.sparkSession().sparkContext(), scala.collection.immutable.List$.MODULE$.empty(), TAG);
+            this.df = df;
+        }
+
+        private synchronized RDD<InternalRow> parent() {
+            if (parent == null) {
+                parent = df.queryExecution().toRdd();
+            }
+            return parent;
+        }
+
+        @Override
+        public Partition[] getPartitions() {
+            return parent().partitions();
+        }
+
+        @Override
+        public scala.collection.immutable.Seq<Dependency<?>> getDependencies() {
+            return scala.collection.immutable.List$.MODULE$.<Dependency<?>>empty()
+                    .$colon$colon(new OneToOneDependency<>(parent()));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public scala.collection.Iterator<InternalRow> compute(Partition split, TaskContext context) {
+            // on an executor: the parent came with the dependencies
+            return ((RDD<InternalRow>) dependencies().head().rdd()).iterator(split, context);
+        }
+    }
+
+    /**
+     * One partition's rows of {@code fields} fields, each joined with its outputs from {@code batches}, batch by
+     * batch (each emitted row is valid until the next is asked for, as Spark's own iterators are).
+     */
+    static Iterator<InternalRow> appendRows(Iterator<InternalRow> source, int fields, int batchRows,
+                                            OutputColumn[] outputs, Batches batches) {
+        return new Appending(source, fields, batchRows, outputs, batches);
     }
 
     /** Copies of a batch's input rows: the source's rows may be reused buffers. */
@@ -298,6 +355,7 @@ final class SparkInternals {
         private InternalRow row;
         private ArrayData array;
         private InternalRow vector;
+        private boolean nonFinite;
 
         Cursor(Iterator<InternalRow> it) {
             this.it = it;
@@ -384,6 +442,44 @@ final class SparkInternals {
         @Override
         public void copyArray(ColumnPlan c, long address) {
             copyAsFloats(array, c.elem, address);
+            if (c.elem == ColumnPlan.Elem.FLOAT || c.elem == ColumnPlan.Elem.DOUBLE) {
+                nonFinite |= !finite(address, array.numElements());
+            }
+        }
+
+        @Override
+        public boolean takeNonFinite() {
+            boolean seen = nonFinite;
+            nonFinite = false;
+            return seen;
+        }
+
+        /**
+         * Whether the {@code n} float32 values at {@code address} (just written, so in the cache) are all finite. A
+         * float is NaN or infinite when its eight exponent bits are all set, i.e. when {@code (bits & 0x7f800000) +
+         * 0x00800000} reaches bit 31; two floats are tested per 64-bit word (no carry crosses the halves), OR-ed in
+         * four independent chains.
+         */
+        static boolean finite(long address, int n) {
+            final long exp = 0x7f8000007f800000L;
+            final long one = 0x0080000000800000L;
+            long a0 = 0;
+            long a1 = 0;
+            long a2 = 0;
+            long a3 = 0;
+            int j = 0;
+            for (; j + 8 <= n; j += 8) {
+                long p = address + 4L * j;
+                a0 |= (Platform.getLong(null, p) & exp) + one;
+                a1 |= (Platform.getLong(null, p + 8) & exp) + one;
+                a2 |= (Platform.getLong(null, p + 16) & exp) + one;
+                a3 |= (Platform.getLong(null, p + 24) & exp) + one;
+            }
+            int rest = 0;
+            for (; j < n; j++) {
+                rest |= (Platform.getInt(null, address + 4L * j) & 0x7f800000) + 0x00800000;
+            }
+            return ((a0 | a1 | a2 | a3) & 0x8000000080000000L) == 0 && rest >= 0;
         }
 
         private static void copyAsFloats(ArrayData a, ColumnPlan.Elem elem, long address) {
@@ -447,6 +543,7 @@ final class SparkInternals {
             ArrayData values = vector.getArray(3);
             if (vector.getByte(0) == 1) {
                 copyAsFloats(values, ColumnPlan.Elem.DOUBLE, address);
+                nonFinite |= !finite(address, values.numElements());
                 return null;
             }
             ArrayData indices = vector.getArray(2);
@@ -460,7 +557,9 @@ final class SparkInternals {
                 if (i < 0 || i >= width) {
                     return "a sparse vector index " + i + " outside [0, " + width + ")";
                 }
-                Platform.putFloat(null, address + 4L * i, (float) values.getDouble(j));
+                float x = (float) values.getDouble(j);
+                nonFinite |= !Float.isFinite(x);
+                Platform.putFloat(null, address + 4L * i, x);
             }
             return null;
         }

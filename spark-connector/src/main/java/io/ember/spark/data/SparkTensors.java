@@ -23,6 +23,9 @@ import org.apache.spark.util.TaskCompletionListener;
  * InputSpec spec = InputSpec.features("pixels", 1, 28, 28).label("label");
  * JavaRDD<TensorBatch> batches = SparkTensors.partitions(df, spec);   // one batch per partition
  * }</pre>
+ *
+ * <p>{@link #score} goes the other way: it appends the outputs of a scorer, computed per Arrow batch on the
+ * executors, to a DataFrame.
  */
 public final class SparkTensors {
     private SparkTensors() {
@@ -186,7 +189,8 @@ public final class SparkTensors {
         try (RowsToArrow writer = new RowsToArrow(plan, allocator, partition, skipped)) {
             ArrowConverter converter = new ArrowConverter(spec, RowsToArrow.SOURCE);
             while (writer.fill(rows)) {
-                chunks.add(converter.convert(writer.root(), writer.locator(), skipped));
+                chunks.add(converter.convert(writer.root(), writer.locator(), skipped, null, null,
+                        writer.allFinite()));
             }
         } finally {
             if (task == null) {

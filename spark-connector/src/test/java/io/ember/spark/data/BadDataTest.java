@@ -153,6 +153,45 @@ class BadDataTest {
         assertTrue(messages(e).contains("partition 0, row 1"), messages(e));
     }
 
+    /** A float array, a dense and a sparse vector, a float scalar and a double too large for float32. */
+    @Test
+    void partitions_nonFiniteInEachColumnKind_errorNamesColumnAndElement() {
+        StructType schema = new StructType().add("a", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("v", new VectorUDT()).add("f", DataTypes.FloatType)
+                .add("d", DataTypes.createArrayType(DataTypes.DoubleType));
+        Object[][] cases = {
+            {10, Float.NaN, 0.0, 0f, 0.0, "column 'a' element 10 is NaN"},
+            {3, 0f, Double.NEGATIVE_INFINITY, 0f, 0.0, "column 'v' element 3 is -Infinity"},
+            {-1, 0f, Double.NaN, 0f, 0.0, "column 'v' element 2 is NaN"},
+            {0, 0f, 0.0, Float.POSITIVE_INFINITY, 0.0, "column 'f' is Infinity"},
+            {0, 0f, 0.0, 0f, 1e300, "column 'd' element 1 is Infinity"},
+        };
+        for (Object[] c : cases) {
+            List<Row> rows = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                Float[] a = new Float[11];
+                Arrays.fill(a, (float) r);
+                double[] v = {r, r, r, r};
+                boolean bad = r == 2;
+                if (bad) {
+                    a[(int) c[0] < 0 ? 0 : (int) c[0]] = (Float) c[1];
+                }
+                Object vec = bad && (int) c[0] < 0
+                        ? Vectors.sparse(4, new int[] {2}, new double[] {(Double) c[2]})
+                        : bad && (int) c[0] == 3 ? Vectors.dense(0, 0, 0, (Double) c[2]) : Vectors.dense(v);
+                rows.add(RowFactory.create(a, vec, bad ? (Float) c[3] : 1f,
+                        new Double[] {1.0, bad ? (Double) c[4] : 2.0}));
+            }
+            Dataset<Row> df = spark.createDataFrame(rows, schema).coalesce(1);
+            InputSpec spec = InputSpec.features(List.of("a", "v", "f", "d"), 18).widths(11, 4, 1, 2);
+            SparkException e = assertThrows(SparkException.class, () -> SparkTensors.partitions(df, spec).collect());
+            assertTrue(messages(e).contains(c[5] + "; expected a finite number"), messages(e));
+            assertTrue(messages(e).contains("partition 0, row 2"), messages(e));
+            // and the good rows alone pass
+            assertEquals(3, SparkTensors.partitions(df.filter("f = 1"), spec).collect().get(0).size());
+        }
+    }
+
     @Test
     void partitions_unsupportedType_failsBeforeAnyJobNamingTypes() {
         Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create("a", 1)),

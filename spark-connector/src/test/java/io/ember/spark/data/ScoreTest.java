@@ -320,6 +320,43 @@ class ScoreTest {
         assertEquals(first / good, agg.getDouble(2), 1e-9);
     }
 
+    /**
+     * Rows of 16384 floats: a scorer's batch of 10 rows is written to Arrow in blocks of 4 (Scoring.BLOCK_BYTES),
+     * so batches span several blocks, with bad rows in later blocks and batches; built on the executors.
+     */
+    @Test
+    void score_wideRowsInSeveralArrowBlocksPerBatch_skipMapsEveryRow() {
+        int w = 16384;
+        assertEquals(4, Scoring.blockRows(10, w), "precondition: blocks of 4 rows");
+        Dataset<Row> df = spark.range(0, 23, 1, 1).selectExpr("id",
+                "case when id = 5 then null "
+                        + "when id = 21 then array(1f, 2f) "
+                        + "else transform(sequence(0, " + (w - 1) + "), j -> "
+                        + "if(id = 13 and j = 9000, float('NaN'), cast(id * 0.5 + j % 7 as float))) end as x");
+        Set<Long> bad = Set.of(5L, 13L, 21L);
+        List<Row> out = SparkTensors.score(df, InputSpec.features("x", w).onBadData(BadData.SKIP).batchRows(10),
+                List.of(OutputColumn.scalar("sum"), OutputColumn.floatArray("head", 2), OutputColumn.scalar("n")),
+                x -> new NDArray[] {x.sum(1), x.narrow(1, 0, 2), NDArray.full(x.size(0), x.size(0))})
+                .collectAsList();
+        assertEquals(23, out.size());
+        for (int r = 0; r < 23; r++) {
+            Row row = out.get(r);
+            assertEquals(r, row.getLong(0));
+            if (bad.contains((long) r)) {
+                assertTrue(row.isNullAt(2) && row.isNullAt(3) && row.isNullAt(4), "row " + r + " has null outputs");
+                continue;
+            }
+            double s = 0;
+            for (int j = 0; j < w; j++) {
+                s += (float) (r * 0.5 + j % 7);
+            }
+            assertEquals(s, row.getDouble(2), 1e-6 * s, "row " + r);
+            assertEquals(List.of((float) (r * 0.5), (float) (r * 0.5 + 1)), row.getList(3), "row " + r);
+            // batches of input rows [0, 10), [10, 20), [20, 23) hold 9, 9 and 2 good rows
+            assertEquals(r < 10 ? 9 : r < 20 ? 9 : 2, row.getDouble(4), 0.0, "batch size of row " + r);
+        }
+    }
+
     @Test
     void score_errorOnBadRow_namesColumnPartitionAndRow() {
         String[][] cases = {
@@ -442,6 +479,31 @@ class ScoreTest {
             }
         }
         assertEquals(expected, r.getDouble(1), 1e-9);
+    }
+
+    /** Under adaptive execution too, a shuffled input (whose plan AQE would run stage by stage) runs no job. */
+    @Test
+    void score_isLazyUnderAdaptiveExecution_shuffledInput() {
+        spark.conf().set("spark.sql.adaptive.enabled", "true");
+        try {
+            Dataset<Row> df = spark.range(0, 40, 1, 4).selectExpr("id % 5 as k",
+                    "array(cast(id as float)) as x").repartition(3, col("k"));
+            String group = "score-build-aqe";
+            spark.sparkContext().setJobGroup(group, "building the scored frame under AQE", false);
+            Dataset<Row> scored;
+            try {
+                scored = SparkTensors.score(df, InputSpec.features("x", 1), List.of(OutputColumn.scalar("p")),
+                        x -> new NDArray[] {x.sum(1)});
+            } finally {
+                spark.sparkContext().clearJobGroup();
+            }
+            assertFalseJobsIn(group);
+            Row r = scored.agg(sum("p"), count("k")).first();
+            assertEquals(780.0, r.getDouble(0), 0.0);
+            assertEquals(40L, r.getLong(1));
+        } finally {
+            spark.conf().set("spark.sql.adaptive.enabled", "false");
+        }
     }
 
     /** A scorer whose instance records a random id on its first call: one id per task means one copy per task. */

@@ -111,6 +111,121 @@ class SparkInternalsTest {
         assertEquals(0, ArrowMemory.root().getAllocatedMemory());
     }
 
+    /** The finiteness checks of the cursor (native memory) and of the converter (float[]), at every position. */
+    @Test
+    void finiteChecks_nonFiniteAtAnyPosition_found() {
+        try (BufferAllocator a = ArrowMemory.child("finite", 1 << 20); ArrowBuf buf = a.buffer(4 * 40)) {
+            for (int n = 0; n <= 40; n++) {
+                float[] values = new float[n];
+                for (int j = 0; j < n; j++) {
+                    float[] edges = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f, j * 1e30f - 3e38f};
+                    values[j] = edges[j % edges.length];
+                    buf.setFloat(4L * j, values[j]);
+                }
+                assertEquals(true, SparkInternals.Cursor.finite(buf.memoryAddress(), n), "n " + n);
+                assertEquals(true, ArrowConverter.allFinite(values, n), "n " + n);
+                for (int p = 0; p < n; p++) {
+                    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                        buf.setFloat(4L * p, bad);
+                        float[] v = values.clone();
+                        v[p] = bad;
+                        assertEquals(false, SparkInternals.Cursor.finite(buf.memoryAddress(), n), n + " at " + p);
+                        assertEquals(false, ArrowConverter.allFinite(v, n), n + " at " + p);
+                    }
+                    buf.setFloat(4L * p, values[p]);
+                }
+            }
+        }
+        assertEquals(0, ArrowMemory.root().getAllocatedMemory());
+    }
+
+    /**
+     * appendRows over rows that are not UnsafeRows (copied with copy()) and over reused UnsafeRow buffers (copied
+     * into the pool): each input row comes out whole, joined with its outputs of every kind or with nulls.
+     */
+    @Test
+    void appendRows_genericAndReusedUnsafeRows_heldAndJoinedWithEachOutputKind() {
+        OutputColumn[] outputs = {OutputColumn.scalar("d"), OutputColumn.floatArray("f", 2),
+            OutputColumn.vector("v", 3)};
+        for (boolean unsafe : new boolean[] {false, true}) {
+            StructType schema = new StructType().add("i", DataTypes.IntegerType).add("s", DataTypes.StringType);
+            org.apache.spark.sql.catalyst.expressions.UnsafeProjection proj =
+                    org.apache.spark.sql.catalyst.expressions.UnsafeProjection.create(schema);
+            List<org.apache.spark.sql.catalyst.InternalRow> input = new ArrayList<>();
+            for (int r = 0; r < 7; r++) {
+                input.add(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(new Object[] {r,
+                    org.apache.spark.unsafe.types.UTF8String.fromString("row " + "x".repeat(r))}));
+            }
+            // the unsafe source hands out ONE reused buffer, as Spark's scans do
+            java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> source = unsafe
+                    ? input.stream().map(r -> (org.apache.spark.sql.catalyst.InternalRow) proj.apply(r)).iterator()
+                    : input.iterator();
+            int[] batches = {0};
+            SparkInternals.Batches fake = new SparkInternals.Batches() {
+                @Override
+                public SparkInternals.Outputs next(RowCursor rows) {
+                    int n = 0;
+                    while (rows.next()) {
+                        n++;
+                    }
+                    if (n == 0) {
+                        return null;
+                    }
+                    int b = batches[0]++;
+                    // batch b of n rows: row k (k < n) gets output row n - 1 - k; the batch's row 1 gets nulls
+                    int[] index = new int[n];
+                    double[] d = new double[n];
+                    float[] f = new float[2 * n];
+                    double[] v = new double[3 * n];
+                    for (int k = 0; k < n; k++) {
+                        index[k] = k == 1 ? -1 : n - 1 - k;
+                        d[k] = 10 * b + k;
+                        f[2 * k] = b;
+                        f[2 * k + 1] = k;
+                        v[3 * k] = -b;
+                        v[3 * k + 1] = -k;
+                        v[3 * k + 2] = 0.5;
+                    }
+                    return new SparkInternals.Outputs(index, new Object[] {d, f, v});
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            List<String> got = new ArrayList<>();
+            SparkInternals.appendRows(source, 2, 3, outputs, fake).forEachRemaining(row -> {
+                StringBuilder sb = new StringBuilder().append(row.numFields()).append('|').append(row.getInt(0))
+                        .append('|').append(row.getUTF8String(1)).append('|');
+                if (row.isNullAt(2)) {
+                    sb.append(row.isNullAt(3)).append(row.isNullAt(4));
+                } else {
+                    var f = row.getArray(3);
+                    var v = row.getStruct(4, 4);
+                    var vals = v.getArray(3);
+                    sb.append(row.getDouble(2)).append('|').append(f.numElements()).append(':')
+                            .append(f.getFloat(0)).append(',').append(f.getFloat(1)).append('|')
+                            .append(v.getByte(0)).append(',').append(v.isNullAt(1)).append(',')
+                            .append(v.isNullAt(2)).append(',').append(vals.numElements()).append(':')
+                            .append(vals.getDouble(0)).append(',').append(vals.getDouble(1)).append(',')
+                            .append(vals.getDouble(2));
+                }
+                got.add(sb.toString());
+            });
+            List<String> expected = new ArrayList<>();
+            for (int r = 0; r < 7; r++) {
+                int b = r / 3;
+                int n = Math.min(3, 7 - 3 * b);
+                int k = r % 3;
+                int o = n - 1 - k; // the output row this input row takes
+                String head = "5|" + r + "|row " + "x".repeat(r) + "|";
+                expected.add(k == 1 ? head + "truetrue" : head + (10.0 * b + o) + "|2:" + (float) b + ","
+                        + (float) o + "|1,true,true,3:" + (double) -b + "," + (double) -o + ",0.5");
+            }
+            assertEquals(expected, got, unsafe ? "reused UnsafeRows" : "generic rows");
+        }
+    }
+
     @Test
     void readFloor_readsEveryRow() {
         Dataset<Row> df = frame();
