@@ -145,6 +145,30 @@ class EmberClassifierTest {
     }
 
     @Test
+    void fit_checkpointDir_writesCheckpointsAndASecondFitResumesToTheSameModel(@org.junit.jupiter.api.io.TempDir
+                                                                                java.nio.file.Path dir)
+            throws java.io.IOException {
+        EmberClassifier c = classifier().setMaxEpochs(1).setCheckpointDir(dir.toUri().toString())
+                .setCheckpointInterval(2);
+        EmberModel first = c.fit(train);
+        List<String> rounds;
+        try (var files = java.nio.file.Files.list(dir)) {
+            rounds = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("round-")).sorted().toList();
+        }
+        assertTrue(!rounds.isEmpty(), "checkpoints in " + dir);
+        for (String r : rounds) {
+            assertTrue(java.nio.file.Files.exists(dir.resolve(r).resolve("_COMPLETE")), r + " complete");
+        }
+        // a second fit with the same directory resumes after the newest checkpoint and ends with the same weights
+        EmberModel second = c.fit(train);
+        Map<String, NDArray> a = first.module().stateDict();
+        Map<String, NDArray> b = second.module().stateDict();
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, k);
+        }
+    }
+
+    @Test
     void outputColumns_renamedOrTurnedOff() {
         EmberModel model = classifier().setMaxEpochs(1).setPredictionCol("cls").setProbabilityCol("")
                 .setRawPredictionCol("logits").fit(train);
