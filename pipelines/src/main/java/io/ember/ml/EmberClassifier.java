@@ -1,12 +1,10 @@
 package io.ember.ml;
 
 import java.util.List;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -62,10 +60,8 @@ public final class EmberClassifier extends EmberEstimator<EmberClassifier> {
 
     @Override
     StructType outputSchema(StructType schema) {
-        return Outputs.append(getClass().getSimpleName(), schema,
-                getRawPredictionCol(), SQLDataTypes.VectorType(),
-                getProbabilityCol(), SQLDataTypes.VectorType(),
-                getPredictionCol(), DataTypes.DoubleType);
+        return Outputs.classification(getClass().getSimpleName(), schema, getRawPredictionCol(),
+                getProbabilityCol(), getPredictionCol());
     }
 
     @Override

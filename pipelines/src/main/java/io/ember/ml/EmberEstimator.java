@@ -7,9 +7,7 @@ import io.ember.spark.train.OptimizerSpec;
 import io.ember.spark.train.TrainingResult;
 import io.ember.tensor.Generator;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -340,9 +338,5 @@ public abstract class EmberEstimator<S extends EmberEstimator<S>> extends Estima
     @Override
     public MLWriter write() {
         return new StagePersistence.ParamsWriter(this);
-    }
-
-    static Set<String> names(String... names) {
-        return new HashSet<>(Arrays.asList(names));
     }
 }

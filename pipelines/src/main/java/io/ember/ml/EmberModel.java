@@ -15,7 +15,6 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -27,7 +26,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -168,13 +166,12 @@ public final class EmberModel extends Model<EmberModel> implements MLWritable {
     }
 
     List<String> featureColumns() {
-        String[] cols = getFeaturesCols();
-        return Features.columns(getFeaturesCol(), cols);
+        return Features.columns(getFeaturesCol(), getFeaturesCols());
     }
 
     InputSpec inputSpec() {
-        return Features.spec(featureColumns(), getFeatureShape(), getFeatureWidths(),
-                "error".equals(getHandleInvalid()) ? "error" : "skip").batchRows(getScoringBatchRows());
+        return Features.spec(featureColumns(), getFeatureShape(), getFeatureWidths(), getHandleInvalid())
+                .batchRows(getScoringBatchRows());
     }
 
     @Override
@@ -184,11 +181,10 @@ public final class EmberModel extends Model<EmberModel> implements MLWritable {
                     + " with EmberClassifier/EmberRegressor.fit or EmberModel.load");
         }
         Features.check("EmberModel", schema, featureColumns(), getFeatureShape());
-        if (classification()) {
-            return Outputs.append("EmberModel", schema, getRawPredictionCol(), SQLDataTypes.VectorType(),
-                    getProbabilityCol(), SQLDataTypes.VectorType(), getPredictionCol(), DataTypes.DoubleType);
-        }
-        return Outputs.append("EmberModel", schema, getPredictionCol(), DataTypes.DoubleType);
+        return classification()
+                ? Outputs.classification("EmberModel", schema, getRawPredictionCol(), getProbabilityCol(),
+                        getPredictionCol())
+                : Outputs.regression("EmberModel", schema, getPredictionCol());
     }
 
     /** The outputs this model's settings produce, in schema order. */

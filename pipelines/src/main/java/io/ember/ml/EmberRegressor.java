@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -39,8 +38,7 @@ public final class EmberRegressor extends EmberEstimator<EmberRegressor> {
 
     @Override
     StructType outputSchema(StructType schema) {
-        return Outputs.append(getClass().getSimpleName(), schema,
-                getPredictionCol(), DataTypes.DoubleType);
+        return Outputs.regression(getClass().getSimpleName(), schema, getPredictionCol());
     }
 
     @Override

@@ -56,6 +56,7 @@ public final class EmberUdf {
         private final String name;
         private final Broadcast<EmberModel.ModelFile> model;
         private final int[] shape;
+        private final int[] batchShape;
         private final int width;
         private final boolean classification;
 
@@ -63,6 +64,9 @@ public final class EmberUdf {
             this.name = name;
             this.model = model;
             this.shape = shape.clone();
+            this.batchShape = new int[shape.length + 1];
+            batchShape[0] = 1;
+            System.arraycopy(shape, 0, batchShape, 1, shape.length);
             this.width = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             this.classification = classification;
         }
@@ -73,13 +77,10 @@ public final class EmberUdf {
                 return null;
             }
             float[] x = values(value);
-            int[] s = new int[shape.length + 1];
-            s[0] = 1;
-            System.arraycopy(shape, 0, s, 1, shape.length);
             Module m = ScoringModels.borrow(model.id(), model::value);
             NDArray out;
             try (Autograd.Scope g = Autograd.noGrad()) {
-                out = m.forward(Tensor.of(NDArray.fromStorage(HostStorage.wrap(x), s))).data();
+                out = m.forward(Tensor.of(NDArray.fromStorage(HostStorage.wrap(x), batchShape))).data();
             } finally {
                 ScoringModels.giveBack(model.id(), m);
             }

@@ -108,12 +108,11 @@ final class Scoring implements SparkInternals.Batches {
     }
 
     private void score(int n, Object[] columns) throws Exception {
+        // the first n rows of the (possibly larger) feature array, as a view
         int[] shape = new int[exampleShape.length + 1];
-        shape[0] = n;
+        shape[0] = features.length / width;
         System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
-        HostStorage storage = HostStorage.wrap(features);
-        NDArray x = features.length == n * width
-                ? NDArray.fromStorage(storage, shape) : NDArray.strided(storage, shape, strides(shape), 0);
+        NDArray x = NDArray.fromStorage(HostStorage.wrap(features), shape).narrow(0, 0, n);
         NDArray[] result = scorer.score(x);
         if (result == null || result.length != outputs.length) {
             throw new IllegalStateException(RowsToArrow.SCORE_SOURCE + ": the scorer returned "
@@ -123,16 +122,6 @@ final class Scoring implements SparkInternals.Batches {
         for (int c = 0; c < outputs.length; c++) {
             columns[c] = column(outputs[c], result[c], n);
         }
-    }
-
-    private static int[] strides(int[] shape) {
-        int[] s = new int[shape.length];
-        int acc = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            s[i] = acc;
-            acc *= shape[i];
-        }
-        return s;
     }
 
     /** The scorer's array for output {@code c}, checked, as double[] (DOUBLE, VECTOR) or float[] (FLOAT_ARRAY). */
