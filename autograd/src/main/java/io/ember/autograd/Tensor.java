@@ -168,7 +168,7 @@ public final class Tensor {
             throw new IllegalStateException("setData: only a leaf's data can be replaced; this tensor has gradFn "
                     + gradFn.name());
         }
-        this.data = newData;
+        this.data = io.ember.tensor.MemoryScope.keep(newData);
     }
 
     public Shape shape() {
@@ -250,6 +250,9 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: gradient " + g.shape() + " does not match the tensor "
                     + shape());
         }
+        if (g != null) {
+            io.ember.tensor.MemoryScope.keep(g.data);
+        }
         this.grad = g;
     }
 
@@ -290,7 +293,7 @@ public final class Tensor {
             } else {
                 own = g.clone();
             }
-            grad = new Tensor(own, false);
+            grad = new Tensor(io.ember.tensor.MemoryScope.keep(own), false);
         } else {
             grad.data.addInPlace(g);
         }

@@ -58,6 +58,9 @@ public abstract class Module {
         if (value != null && !value.isLeaf()) {
             throw new IllegalArgumentException("registerParameter: '" + name + "' must be a leaf tensor; use detach()");
         }
+        if (value != null) {
+            io.ember.tensor.MemoryScope.keep(value.data());
+        }
         parameters.put(name, value == null ? null : value.requiresGrad(true));
         return value;
     }
@@ -70,6 +73,9 @@ public abstract class Module {
     /** Registers a buffer; a non-persistent one is left out of the state dict. */
     protected final Tensor registerBuffer(String name, Tensor value, boolean persistent) {
         checkName("registerBuffer", name);
+        if (value != null) {
+            io.ember.tensor.MemoryScope.keep(value.data());
+        }
         buffers.put(name, value);
         if (!persistent) {
             nonPersistent.add(name);
@@ -91,6 +97,9 @@ public abstract class Module {
     protected final void setBuffer(String name, Tensor value) {
         if (!buffers.containsKey(name)) {
             throw new IllegalArgumentException("setBuffer: no buffer '" + name + "' in " + getClass().getSimpleName());
+        }
+        if (value != null) {
+            io.ember.tensor.MemoryScope.keep(value.data());
         }
         buffers.put(name, value);
     }
@@ -220,7 +229,7 @@ public abstract class Module {
                 if (t != null && t.isLeaf()) {
                     t.setData(f.apply(t.data())); // same tensor, so layers holding it see the converted data
                 } else if (t != null) {
-                    b.setValue(Tensor.of(f.apply(t.data())));
+                    b.setValue(Tensor.of(io.ember.tensor.MemoryScope.keep(f.apply(t.data()))));
                 }
             }
         }

@@ -96,6 +96,11 @@ public final class Adam extends Optimizer {
                         (float) stepSize, (float) bc2Sqrt, (float) eps, maximize);
                 continue;
             }
+            if (Fused.onDevice(p, g, m, v, vmax) && io.ember.tensor.spi.Backends.of(p.device()).adamUpdate(p, g, m, v,
+                    vmax, (float) decay, (float) l2, (float) beta1, (float) beta2, (float) stepSize, (float) bc2Sqrt,
+                    (float) eps, maximize)) {
+                continue;
+            }
             if (decay != 1) {
                 p.mulInPlace(decay);
             }

@@ -21,6 +21,19 @@ final class Fused {
         return null;
     }
 
+    /**
+     * Whether the arrays (null ones ignored) are contiguous float32 arrays on one non-CPU device, whose backend may
+     * have a fused update kernel ({@code Backend.sgdUpdate}/{@code adamUpdate}).
+     */
+    static boolean onDevice(NDArray a, NDArray b, NDArray c, NDArray d, NDArray e) {
+        io.ember.tensor.Device dev = a.device();
+        return !dev.isCpu() && dev(a, dev) && dev(b, dev) && dev(c, dev) && dev(d, dev) && dev(e, dev);
+    }
+
+    private static boolean dev(NDArray a, io.ember.tensor.Device dev) {
+        return a == null || (a.dtype() == DType.FLOAT32 && a.isContiguous() && a.device().equals(dev));
+    }
+
     /** Whether the arrays (null ones ignored) can all take the fused path; no varargs array per call. */
     static boolean eligible(NDArray a, NDArray b, NDArray c) {
         return ok(a) && ok(b) && ok(c);

@@ -277,7 +277,7 @@ public abstract class Optimizer {
             if (!a.dtype().isFloating()) {
                 throw new IllegalArgumentException(op + ": '" + key + "' must be floating point, got " + a.dtype());
             }
-            st.buffers.put(parts[2], a.to(p.dtype()).to(p.device()).clone());
+            st.buffers.put(parts[2], io.ember.tensor.MemoryScope.keep(a.to(p.dtype()).to(p.device()).clone()));
         }
         for (int gi = 0; gi < groups.size(); gi++) {
             groups.get(gi).replaceOptions(newOptions.get(gi));

@@ -13,7 +13,7 @@ final class ParamState {
     NDArray buffer(String name, NDArray param, double init) {
         NDArray b = buffers.get(name);
         if (b == null) {
-            b = NDArray.fullLike(param, init);
+            b = io.ember.tensor.MemoryScope.keep(NDArray.fullLike(param, init));
             buffers.put(name, b);
         }
         return b;

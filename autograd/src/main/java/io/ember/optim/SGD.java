@@ -90,12 +90,16 @@ public final class SGD extends Optimizer {
             NDArray buf = momentum != 0 ? st.buffers.get(BUF) : null;
             boolean first = momentum != 0 && buf == null;
             if (first) {
-                buf = NDArray.zerosLike(p);
+                buf = io.ember.tensor.MemoryScope.keep(NDArray.zerosLike(p));
                 st.buffers.put(BUF, buf);
             }
             if (Fused.eligible(p, g, buf)) {
                 Fused.sgd(p, g, buf, first, (float) lr, (float) wd, (float) momentum, (float) dampening, nesterov,
                         maximize);
+                continue;
+            }
+            if (Fused.onDevice(p, g, buf, null, null) && io.ember.tensor.spi.Backends.of(p.device()).sgdUpdate(p, g,
+                    buf, first, (float) lr, (float) wd, (float) momentum, (float) dampening, nesterov, maximize)) {
                 continue;
             }
             NDArray d = direction(g, p, maximize, wd);

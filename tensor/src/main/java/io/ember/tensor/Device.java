@@ -43,6 +43,52 @@ public final class Device {
         throw new IllegalArgumentException("Device.parse: expected \"cpu\", \"cuda\" or \"cuda:N\", got \"" + spec + "\"");
     }
 
+    /**
+     * The best device this process can use: {@code cuda:0} when the CUDA backend ({@code ember-gpu}) is on the
+     * classpath and sees a GPU, else the CPU. The Java form of PyTorch's
+     * {@code device = "cuda" if torch.cuda.is_available() else "cpu"}.
+     */
+    public static Device best() {
+        return cudaAvailable() ? cuda(0) : CPU;
+    }
+
+    /** Whether a CUDA device can be used: {@code ember-gpu} on the classpath, a driver and at least one GPU. */
+    public static boolean cudaAvailable() {
+        return io.ember.tensor.spi.Backends.isAvailable(Type.CUDA);
+    }
+
+    /** How many CUDA devices this process can use (0 without {@code ember-gpu}, a driver or a GPU). */
+    public static int cudaCount() {
+        return io.ember.tensor.spi.Backends.count(Type.CUDA);
+    }
+
+    /**
+     * Why CUDA is not available, in one line ("no CUDA driver: libcuda.so.1 not found", ...), or null when it is.
+     */
+    public static String cudaUnavailableReason() {
+        return io.ember.tensor.spi.Backends.unavailableReason(Type.CUDA);
+    }
+
+    /** This device's name ("cpu", or the GPU's name such as "NVIDIA H100 80GB HBM3"). */
+    public String name() {
+        return io.ember.tensor.spi.Backends.of(this).deviceName(index);
+    }
+
+    /** Total memory in bytes (for the CPU: the Java heap's limit). */
+    public long totalMemory() {
+        return io.ember.tensor.spi.Backends.of(this).totalMemory(index);
+    }
+
+    /** Free memory in bytes as the device reports it (for the CPU: the Java heap's). */
+    public long freeMemory() {
+        return io.ember.tensor.spi.Backends.of(this).freeMemory(index);
+    }
+
+    /** Waits for every queued kernel on this device (a no-op on the CPU), like {@code torch.cuda.synchronize}. */
+    public void synchronize() {
+        io.ember.tensor.spi.Backends.of(this).synchronize(this);
+    }
+
     public Type type() {
         return type;
     }

@@ -27,6 +27,11 @@ public interface Backend {
 
     int deviceCount();
 
+    /** Why {@link #isAvailable()} is false, in one line ("no CUDA driver: libcuda.so.1 not found", ...). */
+    default String unavailableReason() {
+        return "no " + deviceType().name().toLowerCase(java.util.Locale.ROOT) + " device found";
+    }
+
     /** A zero-filled storage of {@code numel} elements. */
     Storage allocate(Device device, DType dtype, int numel);
 
@@ -125,5 +130,52 @@ public interface Backend {
         binary(BinaryOp.GT, output, NDArray.zeros(output.dtype()).to(output.device()).expand(output.shape().toArray()),
                 mask);
         where(mask, gradOut, NDArray.zeros(gradOut.dtype()).to(gradOut.device()).expand(out.shape().toArray()), out);
+    }
+
+    // ---------------------------------------------------------------- device facts (defaults: the host)
+
+    /** A human-readable name of device {@code index} (e.g. "NVIDIA H100 80GB HBM3"). */
+    default String deviceName(int index) {
+        return deviceType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Total memory of device {@code index} in bytes. */
+    default long totalMemory(int index) {
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /** Free memory of device {@code index} in bytes, as the device reports it (not counting cached blocks). */
+    default long freeMemory(int index) {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - r.totalMemory() + r.freeMemory();
+    }
+
+    /** Waits until every queued kernel of the device has finished. */
+    default void synchronize(Device device) {
+    }
+
+    // ---------------------------------------------------------------- fused optimizer updates (optional)
+
+    /**
+     * Fused SGD step over contiguous float32 arrays of one shape, in place on param (and buf):
+     * {@code d = (maximize ? -g : g) + wd*p; buf = first ? d : momentum*buf + (1-dampening)*d;
+     * d = nesterov ? d + momentum*buf : buf; p -= lr*d}; buf is null without momentum. Returns false when this
+     * backend has no fused kernel, and the optimizer composes the update from array ops instead.
+     */
+    default boolean sgdUpdate(NDArray param, NDArray grad, NDArray buf, boolean first, float lr, float wd,
+            float momentum, float dampening, boolean nesterov, boolean maximize) {
+        return false;
+    }
+
+    /**
+     * Fused Adam/AdamW step over contiguous float32 arrays of one shape, in place: {@code p *= decay;
+     * g = (maximize ? -g : g) + l2*p; m += (1-beta1)(g-m); v = beta2*v + (1-beta2)*g*g; vmax = max(vmax, v);
+     * p -= stepSize * m / (sqrt(vmax or v)/bc2Sqrt + eps)}; vmax is null without amsgrad. Returns false when this
+     * backend has no fused kernel.
+     */
+    default boolean adamUpdate(NDArray param, NDArray grad, NDArray expAvg, NDArray expAvgSq, NDArray maxExpAvgSq,
+            float decay, float l2, float beta1, float beta2, float stepSize, float bc2Sqrt, float eps,
+            boolean maximize) {
+        return false;
     }
 }

@@ -35,13 +35,29 @@ public final class Backends {
                     + ": add ember-gpu to the classpath for CUDA devices");
         }
         if (!b.isAvailable()) {
-            throw new IllegalStateException("device " + device + " is not available: no CUDA device found");
+            throw new IllegalStateException("device " + device + " is not available: " + b.unavailableReason());
         }
         if (device.index() >= b.deviceCount()) {
             throw new IllegalArgumentException("device " + device + " does not exist: " + b.deviceCount()
                     + " " + device.type().name().toLowerCase(java.util.Locale.ROOT) + " device(s) present");
         }
         return b;
+    }
+
+    /** How many devices of this type can be used (0 when no backend is on the classpath or none is available). */
+    public static int count(Device.Type type) {
+        Backend b = BACKENDS.get(type);
+        return b != null && b.isAvailable() ? b.deviceCount() : 0;
+    }
+
+    /** Why devices of this type cannot be used, in one line, or null when they can. */
+    public static String unavailableReason(Device.Type type) {
+        Backend b = BACKENDS.get(type);
+        if (b == null) {
+            return "no " + type.name().toLowerCase(java.util.Locale.ROOT) + " backend on the classpath"
+                    + (type == Device.Type.CUDA ? " (add ember-gpu)" : "");
+        }
+        return b.isAvailable() ? null : b.unavailableReason();
     }
 
     /** Whether a backend for this device type is on the classpath and has a device. */
