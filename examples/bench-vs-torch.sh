@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Ember's CPU workloads beside the same PyTorch scripts (examples/bench/torch_bench.py), one after the
 # other in each of RUNS rounds, on the same THREADS. Prints every run's figures, then per figure the
-# median of each side and the ratio ember/torch (higher is better for Ember except *_acc figures, where
-# it is the difference in points). Needs Debian's python3-torch; PyTorch runs on the OpenMP build of
+# median of each side and the ratio ember/torch (examples/bench/compare.py: higher is better for Ember except
+# *_acc figures, where it is the difference in points). Needs Debian's python3-torch; PyTorch runs on the OpenMP build of
 # OpenBLAS (libopenblas0-openmp) through LD_LIBRARY_PATH, as ../shared/PROTOCOL.md asks.
 # Env: THREADS (2), RUNS (3), WORKLOADS (mlp,cnn,infer,lstm), QUICK, FMNIST_DIR, PYTHON (/usr/bin/python3)
 set -euo pipefail
@@ -23,27 +23,4 @@ for r in $(seq 1 "$RUNS"); do
       "$PYTHON" examples/bench/torch_bench.py > "$OUT/torch.$r"
   cat "$OUT/ember.$r" "$OUT/torch.$r"
 done
-"$PYTHON" - "$OUT" "$RUNS" <<'PY'
-import statistics, sys
-out, runs = sys.argv[1], int(sys.argv[2])
-def read(side):
-    vals = {}
-    for r in range(1, runs + 1):
-        for line in open(f"{out}/{side}.{r}"):
-            if "=" in line:
-                k, v = line.strip().split("=", 1)
-                try:
-                    vals.setdefault(k.removeprefix("torch_"), []).append(float(v))
-                except ValueError:
-                    pass
-    return vals
-e, t = read("ember"), read("torch")
-print("# median of %d runs each" % runs)
-for k in e:
-    if k in t and k not in ("threads",):
-        me, mt = statistics.median(e[k]), statistics.median(t[k])
-        if k.endswith("_acc_e1") or k.endswith("_acc_e3"):
-            print(f"{k}: ember={me:.4f} torch={mt:.4f} diff_points={(me - mt) * 100:+.2f}")
-        else:
-            print(f"{k}: ember={me:.1f} torch={mt:.1f} ratio={me / mt:.3f}")
-PY
+"$PYTHON" examples/bench/compare.py "$OUT" "$RUNS"

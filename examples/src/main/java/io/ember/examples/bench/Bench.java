@@ -1,5 +1,6 @@
 package io.ember.examples.bench;
 
+import io.ember.tensor.Device;
 import io.ember.tensor.Generator;
 import io.ember.tensor.NDArray;
 import io.ember.tensor.Threads;
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@code name=value} lines on stdout and nothing else containing '='; progress goes to stderr.
  */
 public final class Bench {
-    private static final String VERSION = "0.1.0-SNAPSHOT";
+    static final String VERSION = "0.1.0-SNAPSHOT";
 
     interface Workload {
         void run(boolean quick) throws Exception;
@@ -35,6 +36,10 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         String device = env("DEVICE", "cpu");
         boolean quick = "1".equals(System.getenv("QUICK"));
+        if (!device.equalsIgnoreCase("cpu")) {
+            gpu(device, quick);
+            return;
+        }
         Map<String, Workload> available = new LinkedHashMap<>();
         available.put("gemm", Bench::gemm);
         available.put("elementwise", Bench::elementwise);
@@ -60,10 +65,6 @@ public final class Bench {
                 names.add(name);
             }
         }
-        if (!device.equals("cpu")) {
-            System.err.println("bench: DEVICE=" + device + " is not supported yet (no GPU backend)");
-            System.exit(2);
-        }
         OpenBlas.load();
         System.out.println("ember_version=" + VERSION);
         System.out.println("device=" + device);
@@ -74,6 +75,31 @@ public final class Bench {
             System.err.println("bench: running " + name + (quick ? " (QUICK)" : ""));
             available.get(name).run(quick);
         }
+    }
+
+    /**
+     * DEVICE=cuda[:N]: exits non-zero with the one-line reason when that device cannot be used, else runs
+     * {@link GpuBench}, the only place the benchmark touches io.ember.gpu classes.
+     */
+    private static void gpu(String spec, boolean quick) throws Exception {
+        Device device;
+        try {
+            device = Device.parse(spec);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: DEVICE=" + spec + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (!Device.cudaAvailable()) {
+            System.err.println("bench: DEVICE=" + spec + ": no usable GPU: " + Device.cudaUnavailableReason());
+            System.exit(3);
+        }
+        if (device.index() >= Device.cudaCount()) {
+            System.err.println("bench: DEVICE=" + spec + ": no such device (" + Device.cudaCount()
+                    + " CUDA device(s) present)");
+            System.exit(3);
+        }
+        GpuBench.run(device, quick, env("WORKLOADS", "all"));
     }
 
     private static String env(String k, String def) {
