@@ -43,9 +43,16 @@ class PtxResourcesTest {
             String ptx = new String(Kernels.ptx(module), StandardCharsets.US_ASCII);
             assertTrue(ptx.contains(".version 9.0") && ptx.contains(".target sm_80"),
                     module + ".ptx must be CUDA 13 PTX (ISA 9.0) for compute_80, as the README says");
-            Matcher m = KERNEL.matcher(Files.readString(cu));
+            String text = Files.readString(cu);
+            Matcher m = KERNEL.matcher(text);
             int n = 0;
             while (m.find()) {
+                int eol = text.indexOf('\n', m.start());
+                String line = text.substring(m.start(), eol < 0 ? text.length() : eol).stripTrailing();
+                if (line.endsWith("\\") || m.group(1).contains("##")) {
+                    n++; // a kernel template inside a macro: its launcher's kernelNames() test checks the instances
+                    continue;
+                }
                 n++;
                 assertTrue(ptx.contains(".entry " + m.group(1) + "("), module + ".ptx lacks kernel " + m.group(1)
                         + " (run gpu/build-ptx.sh)");
