@@ -137,7 +137,7 @@ final class CudaGemm {
                     : new Config[] {Config.L, Config.M, Config.S};
             case FLOAT64 -> new Config[] {Config.D};
             case INT64 -> new Config[] {Config.I};
-            case BOOL -> throw new IllegalArgumentException("matmul: not defined for BOOL");
+            case BOOL -> throw new IllegalArgumentException("matmul: not defined for " + t);
         };
         Config cfg = ladder[ladder.length - 1];
         for (int i = 0; i < ladder.length - 1; i++) {
@@ -338,7 +338,7 @@ final class CudaGemm {
                     + b.dtype() + " and " + out.dtype());
         }
         if (out.dtype() == DType.BOOL) {
-            throw new IllegalArgumentException("matmul: not defined for BOOL");
+            throw new IllegalArgumentException("matmul: not defined for " + out.dtype());
         }
         if (!out.isContiguous()) {
             throw new IllegalArgumentException("matmul: out must be contiguous");
