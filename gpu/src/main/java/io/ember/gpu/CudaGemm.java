@@ -4,6 +4,7 @@ import io.ember.gpu.cuda.Driver;
 import io.ember.gpu.cuda.Kernel;
 import io.ember.tensor.DType;
 import io.ember.tensor.Device;
+import io.ember.tensor.MemoryScope;
 import io.ember.tensor.NDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,6 +228,7 @@ final class CudaGemm {
         CudaStorage s = COUNTER_BUFFERS[device];
         if (s == null) {
             s = (CudaStorage) CudaBackend.INSTANCE.allocate(Device.cuda(device), DType.FLOAT32, COUNTERS);
+            MemoryScope.keep(NDArray.fromStorage(s, COUNTERS)); // lives as long as the process, in no scope
             COUNTER_BUFFERS[device] = s;
         }
         return s.address();

@@ -123,6 +123,19 @@ class GemmParityTest {
     }
 
     @Test
+    void matmul_splitK_survivesTheScopeOfItsFirstUse() {
+        Device dev = GpuTests.gpu();
+        NDArray a = GpuTests.rand(40, 64, 784);
+        NDArray b = GpuTests.rand(41, 784, 256);
+        NDArray ref = a.matmul(b);
+        for (int i = 0; i < 2; i++) {
+            try (io.ember.tensor.MemoryScope scope = io.ember.tensor.MemoryScope.open()) {
+                GpuTests.assertClose(ref, a.to(dev).matmul(b.to(dev)), 1e-4, atol32(784), "split-K, scope " + i);
+            }
+        }
+    }
+
+    @Test
     void matmul_emptyInnerDimension_zeroesOut() {
         Device dev = GpuTests.gpu();
         NDArray out = NDArray.full(5.0, 1, 3, 4).to(dev);
