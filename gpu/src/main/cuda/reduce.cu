@@ -1,7 +1,7 @@
 // Reductions and softmax. Semantics are the CPU backend's (tensor/.../cpu/CpuReduce): floating values accumulate in
 // double (sums, products, means, variance, logsumexp, norms), int64 values in wrapping int64; MAX/MIN keep the first
-// extreme (lowest index) and a NaN beats every number (the first NaN wins); VAR uses Welford/Chan updates in double
-// (the CPU takes two passes; both are exact to double rounding); LOGSUMEXP is an online max + rescaled sum.
+// extreme (lowest index) and a NaN beats every number (the first NaN wins); VAR sums around one shift per output
+// (its first element); LOGSUMEXP is an online max + rescaled sum.
 //
 // reduce_<kind>_<t>(x, out, idx, partial, kept, red, O, M, col, splits, p): out[o] (o < O, out contiguous over the
 // kept dims) reduces the M elements x[kept(o) + red(j)], j < M, where kept and red are Geo<1> tables (the layout of
@@ -35,6 +35,7 @@ template <class T> struct R_sum {
     typedef T In; typedef T Out; typedef typename AccOf<T>::type Acc;
     int M; double p;
     EW_HD Acc init() const { return 0; }
+    EW_HD void start(Acc&, T) const {}
     EW_HD void add(Acc& a, T v, unsigned) const { a += (Acc)v; }
     EW_HD void merge(Acc& a, const Acc& b) const { a += b; }
     EW_HD void write(Out* out, i64*, unsigned o, const Acc& a) const { out[o] = (Out)a; }
@@ -43,6 +44,7 @@ template <class T> struct R_prod {
     typedef T In; typedef T Out; typedef typename AccOf<T>::type Acc;
     int M; double p;
     EW_HD Acc init() const { return 1; }
+    EW_HD void start(Acc&, T) const {}
     EW_HD void add(Acc& a, T v, unsigned) const { a *= (Acc)v; }
     EW_HD void merge(Acc& a, const Acc& b) const { a *= b; }
     EW_HD void write(Out* out, i64*, unsigned o, const Acc& a) const { out[o] = (Out)a; }
@@ -51,6 +53,7 @@ template <class T> struct R_mean {
     typedef T In; typedef T Out; typedef double Acc;
     int M; double p;
     EW_HD Acc init() const { return 0; }
+    EW_HD void start(Acc&, T) const {}
     EW_HD void add(Acc& a, T v, unsigned) const { a += (double)v; }
     EW_HD void merge(Acc& a, const Acc& b) const { a += b; }
     EW_HD void write(Out* out, i64*, unsigned o, const Acc& a) const { out[o] = (Out)(a / M); }
@@ -65,6 +68,7 @@ template <class T, class V, bool MAX> struct R_arg {
     int M; double p;
     EW_HD static bool better(V u, V v) { return (MAX ? u > v : u < v) || (nan_of(u) && !nan_of(v)); }
     EW_HD Acc init() const { Acc a; a.v = (V)0; a.i = -1; return a; }
+    EW_HD void start(Acc&, T) const {}
     EW_HD void add(Acc& a, T x, unsigned j) const {
         V v = (V)x;
         if (a.i < 0 || better(v, a.v)) { a.v = v; a.i = (i64)j; }
@@ -79,31 +83,32 @@ template <class T, class V, bool MAX> struct R_arg {
     }
 };
 
-// Welford per element, Chan et al. to merge; out = m2 / max(0, M - p) like the CPU.
-struct VarAcc { double n, mean, m2; };
+// Variance: every thread of an output sums d = x - K and d * d around the same shift K, the output's first element
+// (start), so merging is adding and no cancellation occurs when the mean is far from 0; out = (s2 - s1^2 / n) /
+// max(0, M - p) like the CPU (which takes two passes; both are exact to double rounding). An infinite or NaN value
+// makes the result NaN, as on the CPU.
+struct VarAcc { double n, k, s1, s2; };
 template <class T> struct R_var {
     typedef T In; typedef T Out; typedef VarAcc Acc;
     int M; double p;
-    EW_HD Acc init() const { Acc a; a.n = 0; a.mean = 0; a.m2 = 0; return a; }
+    EW_HD Acc init() const { Acc a; a.n = 0; a.k = 0; a.s1 = 0; a.s2 = 0; return a; }
+    EW_HD void start(Acc& a, T first) const { a.k = (double)first; }
     EW_HD void add(Acc& a, T x, unsigned) const {
-        double v = (double)x;
+        double d = (double)x - a.k;
         a.n += 1;
-        double d = v - a.mean;
-        a.mean += d / a.n;
-        a.m2 += d * (v - a.mean);
+        a.s1 += d;
+        a.s2 += d * d;
     }
-    EW_HD void merge(Acc& a, const Acc& b) const {
-        if (b.n == 0) return;
-        if (a.n == 0) { a = b; return; }
-        double n = a.n + b.n;
-        double d = b.mean - a.mean;
-        a.mean += d * (b.n / n);
-        a.m2 += b.m2 + d * d * (a.n * b.n / n);
-        a.n = n;
+    EW_HD void merge(Acc& a, const Acc& b) const {  // both around the same k
+        a.n += b.n;
+        a.s1 += b.s1;
+        a.s2 += b.s2;
     }
     EW_HD void write(Out* out, i64*, unsigned o, const Acc& a) const {
+        double m2 = a.s2 - a.s1 * a.s1 / a.n;
+        m2 = m2 < 0 ? 0.0 : m2;  // rounding; keeps NaN
         double div = (double)M - p;
-        out[o] = (Out)(a.m2 / (div > 0 ? div : 0.0));
+        out[o] = (Out)(m2 / (div > 0 ? div : 0.0));
     }
 };
 
@@ -114,6 +119,7 @@ template <class T> struct R_lse {
     typedef T In; typedef T Out; typedef LseAcc Acc;
     int M; double p;
     EW_HD Acc init() const { Acc a; a.m = NEG_INF; a.s = 0; return a; }
+    EW_HD void start(Acc&, T) const {}
     EW_HD void add(Acc& a, T x, unsigned) const {
         double v = (double)x;
         if (a.m != a.m) return;
@@ -146,6 +152,7 @@ template <class T, int KIND> struct R_norm {
     typedef T In; typedef T Out; typedef double Acc;
     int M; double p;
     EW_HD Acc init() const { return KIND == -2 ? POS_INF : 0.0; }
+    EW_HD void start(Acc&, T) const {}
     EW_HD void merge(Acc& a, const Acc& b) const {
         if (KIND == -1) { if (b > a || b != b) a = b; }
         else if (KIND == -2) { if (b < a || b != b) a = b; }
@@ -173,6 +180,7 @@ template <class T, bool ALL> struct R_bool {
     typedef T In; typedef b8 Out; typedef int Acc;
     int M; double p;
     EW_HD Acc init() const { return ALL ? 1 : 0; }
+    EW_HD void start(Acc&, T) const {}
     EW_HD void add(Acc& a, T x, unsigned) const {
         int nz = x != (T)0 ? 1 : 0;
         a = ALL ? (a & nz) : (a | nz);
@@ -209,6 +217,7 @@ __device__ __forceinline__ void reduce_body(const typename R::In* x, typename R:
                                             typename R::Acc* partial, const Geo<1>& kept, const Geo<1>& red, int O,
                                             int M, int col, int splits, const R& r) {
     typedef typename R::Acc Acc;
+    static_assert(sizeof(Acc) <= 32, "partial states are 32 bytes apart at most (CudaReduce.PARTIAL_BYTES)");
     __shared__ Acc sh[REDUCE_MAX_THREADS];
     unsigned o, lane, lanes;
     if (col) {
@@ -225,6 +234,7 @@ __device__ __forceinline__ void reduce_body(const typename R::In* x, typename R:
         int base[1];
         geo_offsets(o, kept, base);
         const typename R::In* xo = x + base[0];
+        r.start(a, xo[0]);  // the output's first element (j = 0)
         const unsigned um = (unsigned)M, step = lanes * (unsigned)splits;
         unsigned j = blockIdx.y * lanes + lane;
         if (red.rank == 1) {
