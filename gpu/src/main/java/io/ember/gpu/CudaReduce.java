@@ -26,6 +26,8 @@ final class CudaReduce {
     /** A split is worth it only when each thread still reduces at least this many elements. */
     static final int MIN_PER_THREAD = 8;
     static final int MAX_SPLITS = 1024;
+    /** Reductions this short take the column layout even when contiguous (a warp each would idle most lanes). */
+    static final int SHORT = 16;
     /** Softmax slices over fewer rows than this use a warp or block per slice even when strided. */
     static final int SOFTMAX_COLS_MIN_ROWS = 1024;
     /** Bytes reserved per partial state (reduce.cu asserts every accumulator fits; variance's is 32). */
@@ -259,12 +261,12 @@ final class CudaReduce {
     /**
      * The launch: {col, blockX, blockY, gridX, splits, finalThreads}. Row layout (col 0): blockX threads (32, 128
      * or 512) share each output, blockY outputs a block. Column layout (col 1, when the reduced elements are
-     * strided but neighbouring outputs adjacent): blockX (up to 32) outputs a block, blockY (a power of two)
-     * threads share each. splits > 1 when few blocks would each reduce long ranges: the reduction is split over
+     * strided but neighbouring outputs adjacent, or the reductions are short): blockX (up to 32) outputs a block,
+     * blockY (a power of two) threads share each. splits > 1 when few blocks would each reduce long ranges: the reduction is split over
      * gridDim.y blocks and a second kernel of finalThreads threads a block combines the parts.
      */
     static int[] plan(int outs, long m, int keptInnerStride, int redInnerStride) {
-        boolean row = redInnerStride == 1 || outs == 1 || (keptInnerStride != 1 && m >= 32);
+        boolean row = outs == 1 || (redInnerStride == 1 && m > SHORT) || (keptInnerStride != 1 && m >= 32);
         int bx;
         int by;
         int gridX;

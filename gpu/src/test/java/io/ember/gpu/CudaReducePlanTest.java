@@ -90,6 +90,13 @@ class CudaReducePlanTest {
     }
 
     @Test
+    void plan_shortContiguousReductionsPutThreadsAcrossOutputs() {
+        // mean over the last dim of [100000, 3]: 32 outputs a block, 4 lanes each
+        assertArrayEquals(new int[] {1, 32, 4, 3125, 1, 32}, CudaReduce.plan(100000, 3, 3, 1));
+        assertArrayEquals(new int[] {0, 32, 8, 12500, 1, 32}, CudaReduce.plan(100000, 17, 17, 1));
+    }
+
+    @Test
     void plan_columnSumsPutThreadsAlongTheContiguousDim() {
         assertArrayEquals(new int[] {1, 32, 8, 8, 1, 32}, CudaReduce.plan(256, 64, 1, 256));
         // [64, 10] summed over dim 0: 10 outputs, 16 lanes each
