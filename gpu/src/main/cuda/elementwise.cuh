@@ -119,9 +119,10 @@ EW_HD long long java_to_long(T v) {
 }
 
 // Two's complement (wrapping) int64 arithmetic without C++ signed-overflow UB.
-EW_HD long long wrap_add(long long a, long long b) { return (long long)((unsigned long long)a + (unsigned long long)b); }
-EW_HD long long wrap_sub(long long a, long long b) { return (long long)((unsigned long long)a - (unsigned long long)b); }
-EW_HD long long wrap_mul(long long a, long long b) { return (long long)((unsigned long long)a * (unsigned long long)b); }
+typedef unsigned long long u64_t;
+EW_HD long long wrap_add(long long a, long long b) { return (long long)((u64_t)a + (u64_t)b); }
+EW_HD long long wrap_sub(long long a, long long b) { return (long long)((u64_t)a - (u64_t)b); }
+EW_HD long long wrap_mul(long long a, long long b) { return (long long)((u64_t)a * (u64_t)b); }
 EW_HD long long wrap_neg(long long a) { return (long long)(0ULL - (unsigned long long)a); }
 
 // Warp shuffles of any 4-byte-multiple struct (accumulators), word by word. All 32 lanes must call them.

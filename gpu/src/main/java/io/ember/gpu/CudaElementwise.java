@@ -37,6 +37,31 @@ final class CudaElementwise {
     private static final DType[] DTYPES = DType.values();
     private static final Set<UnaryOp> INT_UNARY = EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.SIGN, UnaryOp.RELU,
             UnaryOp.SQUARE, UnaryOp.CLAMP);
+    /** Kernel names by [op][dtype], [src dtype][dst dtype] and [dtype], built once (no string work per launch). */
+    private static final String[][] UNARY = new String[UnaryOp.values().length][DTYPES.length];
+    private static final String[][] BINARY = new String[BinaryOp.values().length][DTYPES.length];
+    private static final String[][] COPY = new String[DTYPES.length][DTYPES.length];
+    private static final String[] FILL = new String[DTYPES.length];
+    private static final String[] WHERE = new String[DTYPES.length];
+    private static final String[] RELU_BACKWARD = new String[DTYPES.length];
+
+    static {
+        for (DType t : DTYPES) {
+            String sfx = Kernels.suffix(t);
+            for (UnaryOp op : UnaryOp.values()) {
+                UNARY[op.ordinal()][t.ordinal()] = "unary_" + op.opName() + "_" + sfx;
+            }
+            for (BinaryOp op : BinaryOp.values()) {
+                BINARY[op.ordinal()][t.ordinal()] = "binary_" + op.opName() + "_" + sfx;
+            }
+            for (DType d : DTYPES) {
+                COPY[t.ordinal()][d.ordinal()] = "copy_" + sfx + "_" + Kernels.suffix(d);
+            }
+            FILL[t.ordinal()] = "fill_" + sfx;
+            WHERE[t.ordinal()] = "where_" + sfx;
+            RELU_BACKWARD[t.ordinal()] = "relu_backward_" + sfx;
+        }
+    }
 
     private CudaElementwise() {
     }
@@ -45,7 +70,7 @@ final class CudaElementwise {
 
     static void copy(NDArray src, NDArray dst) {
         checkShapes("copy", dst, src);
-        run("copy_" + Kernels.suffix(src.dtype()) + "_" + Kernels.suffix(dst.dtype()), new NDArray[] {dst, src});
+        run(COPY[src.dtype().ordinal()][dst.dtype().ordinal()], new NDArray[] {dst, src});
     }
 
     static void fill(NDArray dst, double value) {
@@ -55,16 +80,16 @@ final class CudaElementwise {
             case INT64 -> (long) value; // Java's cast: saturating, NaN -> 0, like the CPU
             case BOOL -> value != 0 ? 1 : 0; // NaN is true
         };
-        run("fill_" + Kernels.suffix(dst.dtype()), new NDArray[] {dst}, v);
+        run(FILL[dst.dtype().ordinal()], new NDArray[] {dst}, v);
     }
 
     static void unary(UnaryOp op, NDArray x, NDArray out, double a, double b) {
-        checkShapes(op.opName(), out, x);
+        checkShapes(op, out, x);
         DType t = x.dtype();
         if (!unarySupported(op, t)) {
             throw new UnsupportedOperationException(op.opName() + ": not defined for " + t);
         }
-        checkDtype(op.opName(), "out", out, op.producesBool() ? DType.BOOL : t);
+        checkDtype(op, "out", out, op.producesBool() ? DType.BOOL : t);
         Object pa;
         Object pb;
         if (t == DType.INT64) { // only clamp has parameters: Java's casts, a NaN bound is no bound
@@ -78,13 +103,13 @@ final class CudaElementwise {
     }
 
     static void binary(BinaryOp op, NDArray x, NDArray y, NDArray out) {
-        checkShapes(op.opName(), out, x, y);
+        checkShapes(op, out, x, y);
         DType t = x.dtype();
-        checkDtype(op.opName(), "y", y, t);
+        checkDtype(op, "y", y, t);
         if (!binarySupported(op, t)) {
             throw new UnsupportedOperationException(op.opName() + ": not defined for " + t);
         }
-        checkDtype(op.opName(), "out", out, op.producesBool() ? DType.BOOL : t);
+        checkDtype(op, "out", out, op.producesBool() ? DType.BOOL : t);
         run(binaryKernel(op, t), new NDArray[] {out, x, y});
     }
 
@@ -93,14 +118,14 @@ final class CudaElementwise {
         checkDtype("where", "cond", cond, DType.BOOL);
         checkDtype("where", "x", x, out.dtype());
         checkDtype("where", "y", y, out.dtype());
-        run("where_" + Kernels.suffix(out.dtype()), new NDArray[] {out, cond, x, y});
+        run(WHERE[out.dtype().ordinal()], new NDArray[] {out, cond, x, y});
     }
 
     static void reluBackward(NDArray gradOut, NDArray output, NDArray out) {
         checkShapes("relu backward", out, gradOut, output);
         checkDtype("relu backward", "gradOut", gradOut, out.dtype());
         checkDtype("relu backward", "output", output, out.dtype());
-        run("relu_backward_" + Kernels.suffix(out.dtype()), new NDArray[] {out, gradOut, output});
+        run(RELU_BACKWARD[out.dtype().ordinal()], new NDArray[] {out, gradOut, output});
     }
 
     // ------------------------------------------------------------------------------------------- dtype support
@@ -124,11 +149,11 @@ final class CudaElementwise {
     }
 
     static String unaryKernel(UnaryOp op, DType t) {
-        return "unary_" + op.opName() + "_" + Kernels.suffix(t);
+        return UNARY[op.ordinal()][t.ordinal()];
     }
 
     static String binaryKernel(BinaryOp op, DType t) {
-        return "binary_" + op.opName() + "_" + Kernels.suffix(t);
+        return BINARY[op.ordinal()][t.ordinal()];
     }
 
     /** Every kernel function these launchers can ask the module for. */
@@ -136,11 +161,11 @@ final class CudaElementwise {
         List<String> names = new ArrayList<>();
         for (DType s : DTYPES) {
             for (DType d : DTYPES) {
-                names.add("copy_" + Kernels.suffix(s) + "_" + Kernels.suffix(d));
+                names.add(COPY[s.ordinal()][d.ordinal()]);
             }
-            names.add("fill_" + Kernels.suffix(s));
-            names.add("where_" + Kernels.suffix(s));
-            names.add("relu_backward_" + Kernels.suffix(s));
+            names.add(FILL[s.ordinal()]);
+            names.add(WHERE[s.ordinal()]);
+            names.add(RELU_BACKWARD[s.ordinal()]);
             for (UnaryOp op : UnaryOp.values()) {
                 if (unarySupported(op, s)) {
                     names.add(unaryKernel(op, s));
@@ -215,22 +240,28 @@ final class CudaElementwise {
         return (int) Math.min(Kernels.blocks(items, THREADS), MAX_BLOCKS);
     }
 
-    private static void checkShapes(String op, NDArray out, NDArray... ins) {
+    /** An op's name for messages (computed only when one is thrown). */
+    private static String nameOf(Object op) {
+        return op instanceof UnaryOp u ? u.opName() : op instanceof BinaryOp b ? b.opName() : op.toString();
+    }
+
+    private static void checkShapes(Object op, NDArray out, NDArray... ins) {
         for (NDArray in : ins) {
             boolean same = in.dim() == out.dim();
             for (int d = 0; same && d < out.dim(); d++) {
                 same = in.size(d) == out.size(d);
             }
             if (!same) {
-                throw new IllegalArgumentException(op + ": operand of shape " + in.shape() + " does not match the"
-                        + " output's shape " + out.shape());
+                throw new IllegalArgumentException(nameOf(op) + ": operand of shape " + in.shape()
+                        + " does not match the output's shape " + out.shape());
             }
         }
     }
 
-    private static void checkDtype(String op, String what, NDArray a, DType expected) {
+    private static void checkDtype(Object op, String what, NDArray a, DType expected) {
         if (a.dtype() != expected) {
-            throw new IllegalArgumentException(op + ": " + what + " is " + a.dtype() + ", expected " + expected);
+            throw new IllegalArgumentException(nameOf(op) + ": " + what + " is " + a.dtype() + ", expected "
+                    + expected);
         }
     }
 

@@ -332,8 +332,9 @@ final class CudaReduce {
         sh[dim] = 1;
         CudaElementwise.Layout rows = CudaElementwise.Layout.coalesce(sh, xStrides, outStrides);
         if (rows.rank() > Kernels.MAX_DIMS) {
-            throw new IllegalArgumentException(op + ": " + rows.rank() + " dims besides dim " + dim + " remain after"
-                    + " merging, CUDA kernels take at most " + Kernels.MAX_DIMS + " (make the array contiguous first)");
+            throw new IllegalArgumentException(op + ": " + rows.rank() + " dims besides dim " + dim
+                    + " remain after merging, CUDA kernels take at most " + Kernels.MAX_DIMS
+                    + " (make the array contiguous first)");
         }
         return rows;
     }

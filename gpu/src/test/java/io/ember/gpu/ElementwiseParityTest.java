@@ -47,7 +47,8 @@ class ElementwiseParityTest {
         Random r = new Random(seed);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
-            v[i] = t == DType.INT64 ? r.nextInt(201) - 100 : t == DType.BOOL ? r.nextInt(2) : lo + (hi - lo) * r.nextDouble();
+            v[i] = t == DType.INT64 ? r.nextInt(201) - 100
+                    : t == DType.BOOL ? r.nextInt(2) : lo + (hi - lo) * r.nextDouble();
         }
         NDArray a = switch (t) {
             case FLOAT32 -> {
@@ -145,7 +146,8 @@ class ElementwiseParityTest {
         for (int[] shape : SHAPES) {
             NDArray x = values(t, shape, 11, lo, hi, true);
             for (Layout layout : layouts(shape, !op.producesBool())) {
-                String what = op.opName() + " " + t + " " + Arrays.toString(shape) + " " + layout + " a=" + a + " b=" + b;
+                String what = op.opName() + " " + t + " " + Arrays.toString(shape) + " " + layout + " a=" + a
+                        + " b=" + b;
                 NDArray xc = layout == Layout.BROADCAST ? broadcastOf(x, shape) : x;
                 NDArray ref = NDArray.zeros(outType, shape);
                 CPU.unary(op, xc, ref, a, b);
