@@ -31,6 +31,6 @@ final class Clamp extends Node {
         if (pass == null) {
             return new NDArray[] {g[0]};
         }
-        return new NDArray[] {NDArray.where(pass, g[0], NDArray.zeros(g[0].dtype()))};
+        return new NDArray[] {NDArray.where(pass, g[0], NDArray.zeros(g[0].dtype(), g[0].device()))};
     }
 }

@@ -18,6 +18,8 @@ final class ClassTargets {
     final NDArray rowWeight;
     /** 1 for kept rows, 0 for ignored ones [M]. */
     final NDArray keep;
+    /** The sum of {@link #rowWeight}: MEAN's denominator. */
+    final double weightSum;
     /** The shape of an unreduced loss ([N, d...], or [] unbatched). */
     final int[] lossShape;
     /** The scores' shape with the class dim moved last (to undo the flattening). */
@@ -63,11 +65,39 @@ final class ClassTargets {
         }
         movedShape = moved.shape().toArray();
         rows = moved.reshape(-1, classes);
-        long[] ts = target.toLongArray();
-        int m = ts.length;
-        long[] safe = new long[m];
-        double[] kept = new double[m];
-        for (int i = 0; i < m; i++) {
+        DType dt = scores.dtype().isFloating() ? scores.dtype() : DType.FLOAT32;
+        if (target.device().isCpu()) {
+            long[] ts = target.toLongArray();
+            int m = ts.length;
+            long[] safe = new long[m];
+            double[] kept = new double[m];
+            checkTargets(op, ts, t, ignoreIndex, safe, kept);
+            safeTarget = NDArray.of(safe, m).to(scores.device());
+            keep = NDArray.of(kept, m).to(dt).to(scores.device());
+            rowWeight = weight == null ? keep : weight.to(dt).indexSelect(0, safeTarget).mul(keep);
+            weightSum = rowWeight.sum().item();
+        } else {
+            // On a device the same arrays are built there; the range check and the weight sum come back in one
+            // small copy (one synchronisation), and only a bad target pays for the host loop that names it.
+            NDArray flat = target.reshape(-1);
+            NDArray kept = flat.ne(ignoreIndex);
+            NDArray bad = flat.lt(0).logicalOr(flat.ge(classes)).logicalAnd(kept);
+            safeTarget = NDArray.where(kept, flat, NDArray.zerosLike(flat));
+            keep = kept.to(dt);
+            rowWeight = weight == null ? keep : weight.to(dt).indexSelect(0, safeTarget).mul(keep);
+            double[] stats = NDArray.cat(0, bad.sum().to(DType.FLOAT64).reshape(1),
+                    rowWeight.sum().to(DType.FLOAT64).reshape(1)).toDoubleArray();
+            if (stats[0] > 0) {
+                long[] ts = target.toLongArray();
+                checkTargets(op, ts, t, ignoreIndex, new long[ts.length], new double[ts.length]);
+            }
+            weightSum = stats[1];
+        }
+    }
+
+    /** Validates host targets and fills the safe targets and the kept flags; throws naming the first bad one. */
+    private void checkTargets(String op, long[] ts, int[] t, int ignoreIndex, long[] safe, double[] kept) {
+        for (int i = 0; i < ts.length; i++) {
             long v = ts[i];
             if (v == ignoreIndex) {
                 continue;
@@ -79,10 +109,6 @@ final class ClassTargets {
             safe[i] = v;
             kept[i] = 1;
         }
-        DType dt = scores.dtype().isFloating() ? scores.dtype() : DType.FLOAT32;
-        safeTarget = NDArray.of(safe, m).to(scores.device());
-        keep = NDArray.of(kept, m).to(dt).to(scores.device());
-        rowWeight = weight == null ? keep : weight.to(dt).indexSelect(0, safeTarget).mul(keep);
     }
 
     private static String where(int flat, int[] shape) {

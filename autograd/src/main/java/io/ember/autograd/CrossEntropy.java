@@ -41,7 +41,7 @@ final class CrossEntropy extends Node {
             all.mulInPlace(ct.keep);
             loss.addInPlace(all, -smoothing / ct.classes);
         }
-        double denom = reduction == Reduction.MEAN ? ct.rowWeight.sum().item() : 1;
+        double denom = reduction == Reduction.MEAN ? ct.weightSum : 1;
         NDArray out = ct.reduce(loss, reduction, denom);
         ct.rows = null;
         if (!Graph.needed(logits)) {

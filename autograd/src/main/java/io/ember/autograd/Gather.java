@@ -22,7 +22,7 @@ final class Gather extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        NDArray r = NDArray.zeros(g[0].dtype(), inputShapes[0]);
+        NDArray r = NDArray.zeros(g[0].dtype(), g[0].device(), inputShapes[0]);
         r.scatterAddInPlace(dim, saved(0), g[0]);
         return new NDArray[] {r};
     }

@@ -17,6 +17,9 @@ final class GruSequence extends RnnSequenceNode {
 
     /** Returns {output, hN}. */
     static Tensor[] apply(Tensor xg, Tensor wHh, Tensor bHh, Tensor h0, int[] lengths, boolean reverse) {
+        if (!xg.device().isCpu()) {
+            return RnnDevice.gru(xg, wHh, bHh, h0, lengths, reverse);
+        }
         int hidden = wHh.size(1);
         DType dt = xg.dtype();
         GruSequence n = new GruSequence(xg.size(0), xg.size(1), hidden, reverse, lengths);

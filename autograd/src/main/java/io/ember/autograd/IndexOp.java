@@ -24,7 +24,7 @@ final class IndexOp extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        NDArray r = NDArray.zeros(g[0].dtype(), inputShapes[0]);
+        NDArray r = NDArray.zeros(g[0].dtype(), g[0].device(), inputShapes[0]);
         r.indexPut(indices, g[0], true);
         return new NDArray[] {r};
     }

@@ -31,6 +31,9 @@ final class LstmSequence extends RnnSequenceNode {
      */
     static Tensor[] apply(Tensor xg, Tensor wHh, Tensor h0, Tensor c0, int[] lengths, boolean reverse,
             boolean ownsInput) {
+        if (!xg.device().isCpu()) {
+            return RnnDevice.lstm(xg, wHh, h0, c0, lengths, reverse);
+        }
         int hidden = wHh.size(1);
         DType dt = xg.dtype();
         LstmSequence n = new LstmSequence(xg.size(0), xg.size(1), hidden, reverse, lengths);

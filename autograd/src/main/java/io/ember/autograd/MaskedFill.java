@@ -16,6 +16,6 @@ final class MaskedFill extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        return new NDArray[] {NDArray.where(saved(0), NDArray.zeros(g[0].dtype()), g[0])};
+        return new NDArray[] {NDArray.where(saved(0), NDArray.zeros(g[0].dtype(), g[0].device()), g[0])};
     }
 }

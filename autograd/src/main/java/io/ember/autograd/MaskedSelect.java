@@ -19,7 +19,7 @@ final class MaskedSelect extends Node {
     NDArray[] backward(NDArray[] g) {
         NDArray mask = saved(0);
         int[] shape = NDArray.broadcastShapes(mask.shape(), io.ember.tensor.Shape.of(inputShapes[0])).toArray();
-        NDArray r = NDArray.zeros(g[0].dtype(), shape);
+        NDArray r = NDArray.zeros(g[0].dtype(), g[0].device(), shape);
         if (shape.length == 0) {
             return new NDArray[] {mask.getBoolean() ? g[0].reshape() : r};
         }

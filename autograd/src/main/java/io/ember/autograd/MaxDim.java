@@ -47,7 +47,7 @@ final class MaxDim extends Node {
             gv = gv.unsqueeze(dim);
             idx = idx.unsqueeze(dim);
         }
-        NDArray out = NDArray.zeros(gv.dtype(), shape);
+        NDArray out = NDArray.zeros(gv.dtype(), gv.device(), shape);
         out.scatterAddInPlace(dim, idx.to(DType.INT64), gv);
         return new NDArray[] {out};
     }

@@ -28,7 +28,7 @@ final class NllLoss extends Node {
         NDArray loss = ct.picked(ct.rows);
         loss.mulInPlace(ct.rowWeight);
         loss.negInPlace();
-        double denom = reduction == Reduction.MEAN ? ct.rowWeight.sum().item() : 1;
+        double denom = reduction == Reduction.MEAN ? ct.weightSum : 1;
         NDArray out = ct.reduce(loss, reduction, denom);
         ct.rows = null;
         if (!Graph.needed(logProbs)) {
@@ -47,7 +47,7 @@ final class NllLoss extends Node {
         NDArray coef = ClassTargets.rowCoefficient(g[0].to(ct.rowWeight.dtype()), reduction, denominator);
         NDArray hit = ct.rowWeight.mul(coef);
         hit.negInPlace();
-        NDArray grad = NDArray.zeros(hit.dtype(), ct.safeTarget.size(0), ct.classes);
+        NDArray grad = NDArray.zeros(hit.dtype(), hit.device(), ct.safeTarget.size(0), ct.classes);
         grad.scatterAddInPlace(1, ct.safeTarget.unsqueeze(1), hit.unsqueeze(1));
         return new NDArray[] {ct.unflatten(grad)};
     }

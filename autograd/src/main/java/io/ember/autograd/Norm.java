@@ -28,7 +28,7 @@ final class Norm extends Node {
         NDArray x = saved(0);
         double norm = saved(1).item();
         if (norm == 0) {
-            return new NDArray[] {NDArray.zeros(x.dtype(), inputShapes[0])};
+            return new NDArray[] {NDArray.zeros(x.dtype(), x.device(), inputShapes[0])};
         }
         NDArray d;
         if (p == 1) {

@@ -22,7 +22,7 @@ final class Pow extends Node {
         NDArray gb = null;
         if (needsGrad(1)) {
             NDArray d = saved(2).mul(a.log());
-            NDArray zero = NDArray.zeros(d.dtype());
+            NDArray zero = NDArray.zeros(d.dtype(), d.device());
             d = NDArray.where(a.eq(0.0).logicalAnd(b.ge(0.0)), zero, d);
             gb = g[0].mul(d);
         }

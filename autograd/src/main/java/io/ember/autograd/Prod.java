@@ -52,6 +52,9 @@ final class Prod extends Node {
 
     /** For each element, the product of the other elements of its reduction group. */
     private NDArray exclusiveProducts(NDArray x) {
+        if (!x.device().isCpu()) { // the rare case with zeros: element loops, done on the host
+            return exclusiveProducts(x.to(io.ember.tensor.Device.CPU)).to(x.device());
+        }
         if (dim < 0) {
             NDArray flat = x.reshape(-1);
             int n = flat.numel();

@@ -11,8 +11,8 @@ import java.util.List;
  * primitives: the layers in {@code io.ember.nn} ({@code LSTM}, {@code GRU}, {@code RNN}) are thin wrappers around
  * {@link #rnn}. Each layer direction runs as one fused node: the input projection of all time steps is one GEMM
  * before the loop, each step is one GEMM ({@code h W_hh^T}) plus one elementwise pass over the raw arrays, and
- * backward is hand-written (one pass back over the steps, then one GEMM for {@code dW_hh}). CPU kernels; tensors on
- * another device are moved to the CPU and back.
+ * backward is hand-written (one pass back over the steps, then one GEMM for {@code dW_hh}). On another device (a
+ * GPU) each step is composed from differentiable ops that run there ({@code RnnDevice}).
  */
 public final class RecurrentFunctions {
     private RecurrentFunctions() {
@@ -59,17 +59,6 @@ public final class RecurrentFunctions {
         if (weights.size() != numLayers * dirs * per) {
             throw new IllegalArgumentException(op + ": expected " + numLayers * dirs * per + " weight tensors ("
                     + numLayers + " layers x " + dirs + " directions x " + per + "), got " + weights.size());
-        }
-        Device device = input.device();
-        if (!device.isCpu()) {
-            List<Tensor> w = new ArrayList<>();
-            for (Tensor t : weights) {
-                w.add(t.to(Device.CPU));
-            }
-            Result r = rnn(mode, input.to(Device.CPU), h0 == null ? null : h0.to(Device.CPU),
-                    c0 == null ? null : c0.to(Device.CPU), w, hasBias, numLayers, bidirectional, dropout, training,
-                    lengths, generator);
-            return new Result(r.output().to(device), r.hN().to(device), r.cN() == null ? null : r.cN().to(device));
         }
         int steps = input.size(0);
         int batch = input.size(1);
@@ -134,13 +123,13 @@ public final class RecurrentFunctions {
 
     private static Tensor checkState(String op, String name, Tensor s, int[] shape, Tensor input) {
         if (s == null) {
-            return Tensor.zeros(input.dtype(), shape);
+            return Tensor.of(NDArray.zeros(input.dtype(), input.device(), shape));
         }
         if (!java.util.Arrays.equals(s.sizes(), shape)) {
             throw new IllegalArgumentException(op + ": expected " + name + " " + java.util.Arrays.toString(shape)
                     + ", got " + s.shape());
         }
-        return s.to(Device.CPU);
+        return s.to(input.device());
     }
 
     private static Tensor dropout(Tensor x, double p, Generator g) {
@@ -149,7 +138,7 @@ public final class RecurrentFunctions {
         }
         NDArray keep = NDArray.rand(g == null ? Generator.global() : g, x.sizes()).ge(p).to(x.dtype())
                 .mul(1.0 / (1.0 - p));
-        return x.mul(Tensor.of(keep));
+        return x.mul(Tensor.of(keep.to(x.device())));
     }
 
     // ---------------------------------------------------------------- one layer direction (the fused nodes)

@@ -24,6 +24,9 @@ final class RnnCellSequence extends RnnSequenceNode {
 
     /** Returns {output, hN}. */
     static Tensor[] apply(Tensor xg, Tensor wHh, Tensor h0, boolean relu, int[] lengths, boolean reverse) {
+        if (!xg.device().isCpu()) {
+            return RnnDevice.rnn(xg, wHh, h0, relu, lengths, reverse);
+        }
         int hidden = wHh.size(1);
         DType dt = xg.dtype();
         RnnCellSequence n = new RnnCellSequence(xg.size(0), xg.size(1), hidden, reverse, relu, lengths);

@@ -25,7 +25,7 @@ final class RnnCellSlice extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        NDArray gx = NDArray.zeros(g[0].dtype(), inputShapes[0]);
+        NDArray gx = NDArray.zeros(g[0].dtype(), g[0].device(), inputShapes[0]);
         gx.select(0, index).copyFrom(g[0]);
         return new NDArray[] {gx};
     }

@@ -29,6 +29,6 @@ final class Rounding extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        return new NDArray[] {NDArray.zeros(g[0].dtype(), inputShapes[0])};
+        return new NDArray[] {NDArray.zeros(g[0].dtype(), g[0].device(), inputShapes[0])};
     }
 }

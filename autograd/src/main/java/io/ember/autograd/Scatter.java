@@ -44,7 +44,7 @@ final class Scatter extends Node {
             int[] want = inputShapes[1];
             if (!java.util.Arrays.equals(want, gsrc.shape().toArray())) {
                 // src may be larger than index: only its first index.shape elements were used
-                NDArray full = NDArray.zeros(gsrc.dtype(), want);
+                NDArray full = NDArray.zeros(gsrc.dtype(), gsrc.device(), want);
                 NDArray view = full;
                 for (int d = 0; d < want.length; d++) {
                     view = view.narrow(d, 0, gsrc.size(d));

@@ -19,7 +19,7 @@ final class Select extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        NDArray r = NDArray.zeros(g[0].dtype(), inputShapes[0]);
+        NDArray r = NDArray.zeros(g[0].dtype(), g[0].device(), inputShapes[0]);
         r.select(dim, index).copyFrom(g[0]);
         return new NDArray[] {r};
     }

@@ -23,7 +23,7 @@ final class Slice extends Node {
 
     @Override
     NDArray[] backward(NDArray[] g) {
-        NDArray r = NDArray.zeros(g[0].dtype(), inputShapes[0]);
+        NDArray r = NDArray.zeros(g[0].dtype(), g[0].device(), inputShapes[0]);
         r.slice(dim, start, end, step).copyFrom(g[0]);
         return new NDArray[] {r};
     }

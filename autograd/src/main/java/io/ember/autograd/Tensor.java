@@ -256,9 +256,16 @@ public final class Tensor {
         this.grad = g;
     }
 
-    /** Drops the gradient, like PyTorch's {@code zero_grad(set_to_none=True)}. */
+    /**
+     * Drops the gradient, like PyTorch's {@code zero_grad(set_to_none=True)}. On a device (GPU) the gradient's
+     * memory is released at once, as PyTorch's reference counting would: clone it first if you need it afterwards.
+     */
     public void zeroGrad() {
+        Tensor old = grad;
         this.grad = null;
+        if (old != null && !old.data.device().isCpu()) {
+            old.data.storage().close();
+        }
     }
 
     /** Makes a non-leaf keep its gradient after backward, like {@code retain_grad()}. */
@@ -724,7 +731,7 @@ public final class Tensor {
     public Tensor logSumExp(int dim, boolean keepdim) {
         int d = Shape.normalizeDim("logSumExp", dim, Math.max(1, dim()));
         Tensor m = Tensor.of(data.amax(new int[] {d}, true));
-        m = Tensor.of(NDArray.where(m.data.isFinite(), m.data, NDArray.zeros(m.dtype())));
+        m = Tensor.of(NDArray.where(m.data.isFinite(), m.data, NDArray.zeros(m.dtype(), m.device())));
         Tensor r = sub(m).exp().sum(d, true).log().add(m);
         return keepdim ? r : r.squeeze(d);
     }

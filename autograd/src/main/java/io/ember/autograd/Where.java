@@ -17,7 +17,7 @@ final class Where extends Node {
     @Override
     NDArray[] backward(NDArray[] g) {
         NDArray c = saved(0);
-        NDArray zero = NDArray.zeros(g[0].dtype());
+        NDArray zero = NDArray.zeros(g[0].dtype(), g[0].device());
         return new NDArray[] {needsGrad(0) ? NDArray.where(c, g[0], zero) : null,
             needsGrad(1) ? NDArray.where(c, zero, g[0]) : null};
     }

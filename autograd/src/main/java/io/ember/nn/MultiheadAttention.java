@@ -202,7 +202,7 @@ public final class MultiheadAttention extends Module {
 
     private static NDArray additive(NDArray mask, DType dt) {
         if (mask.dtype() == DType.BOOL) {
-            return NDArray.where(mask, NDArray.scalar(dt, Double.NEGATIVE_INFINITY), NDArray.scalar(dt, 0));
+            return NDArray.where(mask, NDArray.full(dt, Double.NEGATIVE_INFINITY, mask.device()), NDArray.zeros(dt, mask.device()));
         }
         return mask.to(dt);
     }

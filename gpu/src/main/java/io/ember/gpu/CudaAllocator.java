@@ -52,6 +52,10 @@ final class CudaAllocator {
                 a = Driver.malloc(device, size);
             }
             if (a == 0) {
+                // arrays nobody closed may be unreachable already: let the collector's cleaner return them
+                a = retryAfterGc(size);
+            }
+            if (a == 0) {
                 long[] info = Driver.memoryInfo(device);
                 throw new CudaOutOfMemoryError(String.format(java.util.Locale.ROOT,
                         "CUDA out of memory on cuda:%d: tried to allocate %s; %s allocated by Ember, %s reserved by"
@@ -66,6 +70,31 @@ final class CudaAllocator {
         blocks++;
         peak = Math.max(peak, allocated);
         return a;
+    }
+
+    /**
+     * Runs the garbage collector so that cleaners return unreachable arrays' blocks, then retries. Called with this
+     * allocator's lock held; the cleaner thread's {@link #release} waits for it, so the lock is let go while waiting.
+     */
+    private long retryAfterGc(long size) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long before = allocated;
+            System.gc();
+            try {
+                wait(50L << attempt); // releases the monitor: cleaners may call release() meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+            if (allocated < before) {
+                emptyCache();
+                long a = Driver.malloc(device, size);
+                if (a != 0) {
+                    return a;
+                }
+            }
+        }
+        return 0;
     }
 
     /** Returns a block to the cache. */

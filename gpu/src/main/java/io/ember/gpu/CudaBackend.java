@@ -99,6 +99,7 @@ public final class CudaBackend implements Backend {
     public void synchronize(Device device) {
         check(device.index());
         Driver.synchronize(device.index());
+        CudaIndex.checkErrors(device.index());
     }
 
     @Override
@@ -124,7 +125,9 @@ public final class CudaBackend implements Backend {
     public HostStorage toHost(Storage storage) {
         CudaStorage s = (CudaStorage) storage;
         check(s.device().index());
-        return transfers[s.device().index()].toHost(s);
+        HostStorage h = transfers[s.device().index()].toHost(s);
+        CudaIndex.checkErrors(s.device().index()); // an index kernel's out-of-range report, now that we waited
+        return h;
     }
 
     @Override

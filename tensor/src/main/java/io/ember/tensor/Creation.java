@@ -8,11 +8,20 @@ final class Creation {
     }
 
     static NDArray full(DType dtype, double value, int[] shape) {
-        NDArray out = NDArray.allocate(dtype, Device.CPU, shape.clone());
+        return full(dtype, value, shape, Device.CPU);
+    }
+
+    /** Made on the device itself (a fill kernel, no host copy); storage from the backend comes zero-filled. */
+    static NDArray full(DType dtype, double value, int[] shape, Device device) {
+        NDArray out = NDArray.allocate(dtype, device, shape.clone());
         if (value != 0) {
             out.backend().fill(out, value);
         }
         return out;
+    }
+
+    static NDArray deviceScalar(DType dtype, double value, Device device) {
+        return device.isCpu() ? NDArray.scalar(dtype, value) : DeviceConstants.scalar(dtype, value, device);
     }
 
     static NDArray of(HostStorage data, int[] shape) {

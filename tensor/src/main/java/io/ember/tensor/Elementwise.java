@@ -45,7 +45,7 @@ final class Elementwise {
     }
 
     private static NDArray scalarOn(DType dtype, double value, Device device) {
-        return NDArray.scalar(dtype, value).to(device);
+        return Creation.deviceScalar(dtype, value, device);
     }
 
     static NDArray binaryScalar(BinaryOp op, NDArray x, double value, boolean reversed) {
@@ -79,7 +79,7 @@ final class Elementwise {
 
     static NDArray unary(UnaryOp op, NDArray x, double a, double b) {
         if ((op == UnaryOp.ISNAN || op == UnaryOp.ISFINITE) && !x.dtype.isFloating()) {
-            return NDArray.full(DType.BOOL, op == UnaryOp.ISFINITE ? 1 : 0, x.shape).to(x.device());
+            return Creation.full(DType.BOOL, op == UnaryOp.ISFINITE ? 1 : 0, x.shape, x.device());
         }
         if ((op == UnaryOp.FLOOR || op == UnaryOp.CEIL || op == UnaryOp.ROUND) && !x.dtype.isFloating()) {
             return x.to(x.dtype == DType.BOOL ? DType.INT64 : x.dtype).clone();

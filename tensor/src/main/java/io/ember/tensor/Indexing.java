@@ -351,7 +351,7 @@ final class Indexing {
 
     static NDArray scatterValue(NDArray x, int dim, NDArray index, double value) {
         checkIndexType("scatter", index);
-        return scatter(x, dim, index, NDArray.full(x.dtype, value, index.shape).to(x.device()), false);
+        return scatter(x, dim, index, Creation.full(x.dtype, value, index.shape, x.device()), false);
     }
 
     static NDArray scatterInPlace(NDArray x, int dim, NDArray index, NDArray src, boolean accumulate) {

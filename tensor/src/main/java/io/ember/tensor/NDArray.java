@@ -199,16 +199,26 @@ public final class NDArray {
         return Creation.full(dtype, 0, shape);
     }
 
+    /** Zeros made on a device (no host copy), like {@code torch.zeros(shape, dtype=..., device=...)}. */
+    public static NDArray zeros(DType dtype, Device device, int... shape) {
+        return Creation.full(dtype, 0, shape, device);
+    }
+
+    /** A constant array made on a device (a fill kernel there, no host copy). */
+    public static NDArray full(DType dtype, double value, Device device, int... shape) {
+        return Creation.full(dtype, value, shape, device);
+    }
+
     public static NDArray zerosLike(NDArray x) {
-        return Creation.full(x.dtype, 0, x.shape).to(x.device());
+        return Creation.full(x.dtype, 0, x.shape, x.device());
     }
 
     public static NDArray onesLike(NDArray x) {
-        return Creation.full(x.dtype, 1, x.shape).to(x.device());
+        return Creation.full(x.dtype, 1, x.shape, x.device());
     }
 
     public static NDArray fullLike(NDArray x, double value) {
-        return Creation.full(x.dtype, value, x.shape).to(x.device());
+        return Creation.full(x.dtype, value, x.shape, x.device());
     }
 
     /** {@code [0, 1, ..., end - 1]} as INT64. */

@@ -322,6 +322,12 @@ public final class NNOps {
 
     /** Range check with the embedding ops' own message (before the index kernels see the indices). */
     private static void checkRange(String op, NDArray indices, int count) {
+        if (!indices.device().isCpu()) {
+            // on a device: one flag comes back (one synchronisation), not the indices; only a bad index pays more
+            if (indices.numel() == 0 || indices.lt(0).logicalOr(indices.ge(count)).any().item() == 0) {
+                return;
+            }
+        }
         for (long i : indices.toLongArray()) {
             if (i < 0 || i >= count) {
                 throw new IllegalArgumentException(op + ": index " + i + " is out of range for " + count + " embeddings");
@@ -364,7 +370,9 @@ public final class NNOps {
             throw new IllegalArgumentException(op + ": expected gradOut of shape " + s(indices.shape)
                     + " + [D] (indices " + s(indices.shape) + "), got " + s(gradOut.shape));
         }
-        checkRange(op, indices, numEmbeddings);
+        if (indices.device().isCpu()) { // on a device the forward pass checked these very indices
+            checkRange(op, indices, numEmbeddings);
+        }
         int d = gradOut.shape[indices.dim()];
         DType t = gradOut.dtype.toFloating();
         NDArray out = NDArray.allocate(t, gradOut.device(), new int[] {numEmbeddings, d});

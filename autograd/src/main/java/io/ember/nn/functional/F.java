@@ -307,7 +307,9 @@ public final class F {
         if (indices.dtype() != DType.INT64) {
             throw new IllegalArgumentException("embedding: expected INT64 indices, got " + indices.dtype());
         }
-        checkRange("embedding", indices.data(), weight.size(0), Long.MIN_VALUE, "embeddings");
+        if (indices.device().isCpu()) { // on a device NNOps.embedding checks with a single synchronisation
+            checkRange("embedding", indices.data(), weight.size(0), Long.MIN_VALUE, "embeddings");
+        }
         return Functions.embedding(weight, indices, paddingIdx);
     }
 
@@ -324,9 +326,9 @@ public final class F {
         int[] shape = Arrays.copyOf(idx.shape().toArray(), idx.dim() + 1);
         shape[idx.dim()] = numClasses;
         if (idx.numel() == 0) {
-            return Tensor.of(NDArray.zeros(DType.INT64, shape));
+            return Tensor.of(NDArray.zeros(DType.INT64, idx.device(), shape));
         }
-        return Tensor.of(NDArray.zeros(DType.INT64, shape).scatter(idx.dim(), idx.unsqueeze(idx.dim()), 1.0));
+        return Tensor.of(NDArray.zeros(DType.INT64, idx.device(), shape).scatter(idx.dim(), idx.unsqueeze(idx.dim()), 1.0));
     }
 
     // ---------------------------------------------------------------- activations
@@ -573,7 +575,9 @@ public final class F {
             throw new IllegalArgumentException(op + ": expected target " + Arrays.toString(expected)
                     + " for input " + input.shape() + ", got " + target.shape());
         }
-        checkRange(op, target.data(), in[1], ignoreIndex, "classes");
+        if (target.device().isCpu()) { // on a device the loss checks the range itself, in its one synchronisation
+            checkRange(op, target.data(), in[1], ignoreIndex, "classes");
+        }
     }
 
     /** Throws if any value outside [0, n) other than {@code allowed} is present. */

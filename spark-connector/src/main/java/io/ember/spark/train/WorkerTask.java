@@ -82,17 +82,20 @@ final class WorkerTask implements Function2<Integer, Iterator<TensorBatch>, Iter
                     idx[i] = perm[from + i];
                 }
                 TensorBatch batch = data.select(NDArray.of(idx));
-                Tensor x = Tensor.of(batch.features()).to(device);
-                Tensor outp = model.forward(x);
-                Tensor l = loss.forward(outp, target(outp, Tensor.of(batch.labels()).to(device)));
-                double lr = p.lrAt(step);
-                for (io.ember.optim.ParamGroup group : opt.paramGroups()) {
-                    group.setLr(lr);
+                // on a GPU the step's temporaries go back to the allocator at the end of the step (no-op on the CPU)
+                try (io.ember.tensor.MemoryScope scope = io.ember.tensor.MemoryScope.open()) {
+                    Tensor x = Tensor.of(batch.features()).to(device);
+                    Tensor outp = model.forward(x);
+                    Tensor l = loss.forward(outp, target(outp, Tensor.of(batch.labels()).to(device)));
+                    double lr = p.lrAt(step);
+                    for (io.ember.optim.ParamGroup group : opt.paramGroups()) {
+                        group.setLr(lr);
+                    }
+                    opt.zeroGrad();
+                    l.backward();
+                    opt.step();
+                    out.lossSum += l.item() * idx.length;
                 }
-                opt.zeroGrad();
-                l.backward();
-                opt.step();
-                out.lossSum += l.item() * idx.length;
                 out.samples += idx.length;
             }
             model.to(Device.CPU);
