@@ -47,7 +47,8 @@ THIRD_PARTY="$(tr ':' '\n' < gpu/target/device-pack-cp.txt | grep -v "^$ROOT/" \
 # The JUnit console launcher of the JUnit version the build uses (5.x.y -> platform 1.x.y).
 JUNIT="$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml | head -1)"
 PLATFORM="1.${JUNIT#5.}"
-CONSOLE="$M2/org/junit/platform/junit-platform-console-standalone/$PLATFORM/junit-platform-console-standalone-$PLATFORM.jar"
+CONSOLE="$M2/org/junit/platform/junit-platform-console-standalone/$PLATFORM"
+CONSOLE="$CONSOLE/junit-platform-console-standalone-$PLATFORM.jar"
 if [ ! -f "$CONSOLE" ]; then
   log "fetching junit-platform-console-standalone $PLATFORM from Maven Central"
   mvn -q -B dependency:get -Dartifact="org.junit.platform:junit-platform-console-standalone:$PLATFORM" >&2
@@ -106,7 +107,8 @@ done
 
 {
   echo "Ember device pack"
-  echo "commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+  dirty="$(git diff --quiet HEAD 2> /dev/null || echo ' (with uncommitted changes)')"
+  echo "commit: $(git rev-parse HEAD 2> /dev/null || echo unknown)$dirty"
   echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -m), $("$STAGE/runtime/bin/java" -version 2>&1 | head -1)"
   echo "runtime modules: $MODULES"
   echo "needs: glibc >= 2.34 (the runtime and OpenBLAS), an NVIDIA driver for CUDA 13 (libcuda.so.1)"

@@ -103,7 +103,8 @@ case "$CMD" in
     else
       echo "nvidia-smi: not found"
     fi
-    ${PYTHON:-python3} -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1 || true
+    ${PYTHON:-python3} -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda,
+                                           "available", torch.cuda.is_available())' 2>&1 || true
     echo "FMNIST_DIR=${FMNIST_DIR:-(system set or shipped sample)}"
     ;;
   tests)
