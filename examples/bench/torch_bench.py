@@ -15,6 +15,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_models import CharLstm, cnn_model, mlp_model  # noqa: E402
+
 THREADS = int(os.environ.get("THREADS", "2"))
 torch.set_num_threads(THREADS)
 QUICK = os.environ.get("QUICK") == "1"
@@ -48,17 +51,6 @@ def fmnist():
             log("data from", d)
             return load("train"), load("t10k")
     raise SystemExit("torch_bench: Fashion-MNIST not found")
-
-
-def mlp_model():
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
-                         nn.Linear(128, 10))
-
-
-def cnn_model():
-    return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                         nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
 def accuracy(model, x, y):
@@ -155,18 +147,6 @@ def cnn(train, test):
     for _ in range(epoch - warm - timed):
         s.step()
     out("cnn_acc_e1", accuracy(model, test[0].reshape(-1, 1, 28, 28), test[1]))
-
-
-class CharLstm(nn.Module):
-    def __init__(self, vocab):
-        super().__init__()
-        self.emb = nn.Embedding(vocab, 64)
-        self.lstm = nn.LSTM(64, 256, batch_first=True)
-        self.fc = nn.Linear(256, vocab)
-
-    def forward(self, x):
-        h, _ = self.lstm(self.emb(x))
-        return self.fc(h)
 
 
 def lstm(train=None, test=None):
