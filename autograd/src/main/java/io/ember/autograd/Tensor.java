@@ -32,6 +32,8 @@ public final class Tensor {
     private final int outputNr;
     private final boolean inference;
     private Tensor grad;
+    /** Whether {@link #grad} is an array backward made for this tensor alone (so zeroGrad may release it). */
+    private boolean gradOwned;
     private AccumulateGrad accumulator;
     private boolean retainsGrad;
 
@@ -254,18 +256,21 @@ public final class Tensor {
             io.ember.tensor.MemoryScope.keep(g.data);
         }
         this.grad = g;
+        this.gradOwned = false;
     }
 
     /**
-     * Drops the gradient, like PyTorch's {@code zero_grad(set_to_none=True)}. On a device (GPU) the gradient's
-     * memory is released at once, as PyTorch's reference counting would: clone it first if you need it afterwards.
+     * Drops the gradient, like PyTorch's {@code zero_grad(set_to_none=True)}. On a device (GPU) a gradient that
+     * backward made is released at once, as PyTorch's reference counting would: clone it first if you need it
+     * afterwards. A gradient given with {@link #setGrad} is only dropped.
      */
     public void zeroGrad() {
         Tensor old = grad;
         this.grad = null;
-        if (old != null && !old.data.device().isCpu()) {
+        if (old != null && gradOwned && !old.data.device().isCpu()) {
             old.data.storage().close();
         }
+        gradOwned = false;
     }
 
     /** Makes a non-leaf keep its gradient after backward, like {@code retain_grad()}. */
@@ -301,6 +306,7 @@ public final class Tensor {
                 own = g.clone();
             }
             grad = new Tensor(io.ember.tensor.MemoryScope.keep(own), false);
+            gradOwned = true;
         } else {
             grad.data.addInPlace(g);
         }

@@ -45,14 +45,7 @@ public final class CudaBackend implements Backend {
     }
 
     private static void check(int device) {
-        Driver.Probe p = Driver.probe();
-        if (!p.available()) {
-            throw new IllegalStateException("cuda:" + device + " is not available: " + p.problem());
-        }
-        if (device < 0 || device >= p.deviceCount()) {
-            throw new IllegalArgumentException("cuda:" + device + " does not exist: " + p.deviceCount()
-                    + " CUDA device(s) present");
-        }
+        Driver.requireAvailable(device);
         init();
     }
 

@@ -20,10 +20,6 @@ final class Creation {
         return out;
     }
 
-    static NDArray deviceScalar(DType dtype, double value, Device device) {
-        return device.isCpu() ? NDArray.scalar(dtype, value) : DeviceConstants.scalar(dtype, value, device);
-    }
-
     static NDArray of(HostStorage data, int[] shape) {
         int[] s = shape.length == 0 ? new int[] {data.size()} : shape.clone();
         Shape.check("of", s);

@@ -45,7 +45,7 @@ final class Elementwise {
     }
 
     private static NDArray scalarOn(DType dtype, double value, Device device) {
-        return Creation.deviceScalar(dtype, value, device);
+        return device.isCpu() ? NDArray.scalar(dtype, value) : DeviceConstants.scalar(dtype, value, device);
     }
 
     static NDArray binaryScalar(BinaryOp op, NDArray x, double value, boolean reversed) {

@@ -1,6 +1,5 @@
 package io.ember.gpu.cuda;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -148,7 +147,8 @@ public final class Driver {
         }
     }
 
-    private static void requireAvailable(int device) {
+    /** Fails clearly unless {@code cuda:device} can be used (a GPU and a driver, and the index in range). */
+    public static void requireAvailable(int device) {
         Probe p = probe();
         if (!p.available()) {
             throw new IllegalStateException("cuda:" + device + " is not available: " + p.problem());
@@ -346,10 +346,5 @@ public final class Driver {
             }
             return new Kernel(device, name + "." + function, f);
         }
-    }
-
-    /** Whether a pinned buffer's ByteBuffer is usable (helper for tests). */
-    static boolean usable(ByteBuffer b) {
-        return b != null && b.isDirect();
     }
 }
